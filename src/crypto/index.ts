@@ -1,0 +1,2 @@
+export type { CryptoBackend } from './backend.js';
+export { nobleBackend } from './noble.js';
