@@ -25,6 +25,8 @@ export const ErrorCode = {
   TransactionError: 'TransactionError',
   /** The peer to send to is not connected. */
   PeerNotConnected: 'PeerNotConnected',
+  /** A custom message was refused: even type, a type boltkit handles itself, or too long. */
+  CustomMessageRejected: 'CustomMessageRejected',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
