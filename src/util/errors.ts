@@ -27,6 +27,8 @@ export const ErrorCode = {
   PeerNotConnected: 'PeerNotConnected',
   /** A custom message was refused: even type, a type boltkit handles itself, or too long. */
   CustomMessageRejected: 'CustomMessageRejected',
+  /** A store could not read or durably write, list or remove (an I/O failure). */
+  PersistenceError: 'PersistenceError',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
