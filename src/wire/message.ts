@@ -1,0 +1,116 @@
+/**
+ * Whole Lightning messages: the 2-byte big-endian type followed by the payload (BOLT 1,
+ * "Lightning Message Format").
+ *
+ * A decoded message is a plain object discriminated by `type`, its BOLT name (`'init'`,
+ * `'open_channel'`, ...); the number for each name is in `message-types.ts`. A type boltkit does
+ * not decode comes back as `{ kind: 'unknown', type, payload }` with the numeric type, so the
+ * `PeerManager` can apply the "it's OK to be odd" rule and route custom messages.
+ */
+import { APIMisuseError, DecodeError } from '../util/errors.js';
+import { MessageType } from './message-types.js';
+import {
+  decodeError,
+  decodeInit,
+  decodePing,
+  decodePong,
+  decodeWarning,
+  encodeError,
+  encodeInit,
+  encodePing,
+  encodePong,
+  encodeWarning,
+  type ErrorMessage,
+  type InitMessage,
+  type PingMessage,
+  type PongMessage,
+  type WarningMessage,
+} from './messages/setup.js';
+import { WireReader } from './reader.js';
+import { WireWriter } from './writer.js';
+
+/** Every message boltkit decodes. */
+export type Message = InitMessage | ErrorMessage | WarningMessage | PingMessage | PongMessage;
+
+/** The BOLT name of a message boltkit decodes. */
+export type MessageKind = Message['type'];
+
+/** A message whose type boltkit does not decode: known to the BOLTs but not handled yet, or custom. */
+export interface UnknownMessage {
+  readonly kind: 'unknown';
+  /** The numeric message type. */
+  readonly type: number;
+  /** Everything after the 2-byte type, copied. */
+  readonly payload: Uint8Array;
+}
+
+interface Codec<M extends Message> {
+  readonly decode: (r: WireReader) => M;
+  readonly encode: (w: WireWriter, m: M) => void;
+}
+
+type CodecTable = { readonly [K in MessageKind]: Codec<Extract<Message, { type: K }>> };
+
+const codecs: CodecTable = {
+  init: { decode: decodeInit, encode: encodeInit },
+  error: { decode: decodeError, encode: encodeError },
+  warning: { decode: decodeWarning, encode: encodeWarning },
+  ping: { decode: decodePing, encode: encodePing },
+  pong: { decode: decodePong, encode: encodePong },
+};
+
+const decodersByNumber = new Map<number, (r: WireReader) => Message>(
+  (Object.keys(codecs) as MessageKind[]).map((k) => [
+    MessageType[k],
+    codecs[k].decode as (r: WireReader) => Message,
+  ]),
+);
+
+/** True when `m` is a message boltkit could not decode (unknown or not yet handled type). */
+export function isUnknownMessage(m: Message | UnknownMessage): m is UnknownMessage {
+  return 'kind' in m;
+}
+
+/** The numeric type of a message. */
+export function messageTypeOf(m: Message | UnknownMessage): number {
+  return isUnknownMessage(m) ? m.type : MessageType[m.type];
+}
+
+/** True when boltkit has a codec for the numeric type `type`. */
+export function isDecodedMessageType(type: number): boolean {
+  return decodersByNumber.has(type);
+}
+
+/**
+ * Encodes a message with its 2-byte type. Throws `APIMisuseError` when a field is out of range
+ * or has the wrong length. An `UnknownMessage` is written back as its type and payload.
+ */
+export function encodeMessage(m: Message | UnknownMessage): Uint8Array {
+  if (isUnknownMessage(m)) {
+    const w = new WireWriter(m.payload.length + 2);
+    w.u16(m.type, 'message type');
+    w.bytes(m.payload);
+    return w.finish();
+  }
+  const codec = (codecs as Record<string, Codec<Message> | undefined>)[m.type];
+  if (codec === undefined) throw new APIMisuseError(`message: unknown type ${m.type as string}`);
+  const w = new WireWriter();
+  w.u16(MessageType[m.type]);
+  codec.encode(w, m);
+  return w.finish();
+}
+
+/**
+ * Decodes one message (type and payload, as the transport delivers it). Returns an
+ * `UnknownMessage` for types boltkit does not decode, odd or even: the caller decides. Throws
+ * `DecodeError` when the bytes are shorter than two, or a known message is truncated or has an
+ * invalid extension.
+ */
+export function decodeMessage(bytes: Uint8Array): Message | UnknownMessage {
+  if (!(bytes instanceof Uint8Array)) throw new DecodeError('message: expected a Uint8Array');
+  if (bytes.length < 2) throw new DecodeError('message: shorter than its 2-byte type');
+  const type = (bytes[0]! << 8) | bytes[1]!;
+  const decode = decodersByNumber.get(type);
+  if (decode === undefined) return { kind: 'unknown', type, payload: bytes.slice(2) };
+  return decode(new WireReader(bytes, 2));
+}

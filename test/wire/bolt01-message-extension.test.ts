@@ -1,0 +1,79 @@
+// Message extension examples from BOLT 1, Appendix C (the `init` message), and the setup
+// messages of BOLT 1.
+import { describe, expect, it } from 'vitest';
+import { decodeMessage, encodeMessage, isUnknownMessage } from '../../src/wire/message.js';
+import { hex, loadVectors, toHex } from './vectors.js';
+
+const v = loadVectors('bolt01-message-extension.json') as {
+  vectors: { message: string; valid: boolean; note: string }[];
+};
+
+describe('BOLT 1 Appendix C: message extension', () => {
+  it('has the 5 vectors', () => expect(v.vectors.length).toBe(5));
+  for (const t of v.vectors) {
+    it(`${t.valid ? 'valid' : 'invalid'}: ${t.note}`, () => {
+      if (t.valid) {
+        const m = decodeMessage(hex(t.message));
+        expect(isUnknownMessage(m)).toBe(false);
+        expect(m.type).toBe('init');
+        // Unknown odd records survive, so the message re-encodes to the same bytes.
+        expect(toHex(encodeMessage(m))).toBe(t.message);
+      } else {
+        expect(() => decodeMessage(hex(t.message))).toThrow(
+          expect.objectContaining({ code: 'DecodeError' }),
+        );
+      }
+    });
+  }
+});
+
+describe('BOLT 1 setup messages', () => {
+  it('decodes init networks and remote_addr', () => {
+    const chain = new Uint8Array(32).fill(7);
+    const m = {
+      type: 'init' as const,
+      globalFeatures: hex(''),
+      features: hex('0a8a'),
+      networks: [chain],
+      remoteAddr: { type: 'ipv4' as const, addr: hex('7f000001'), port: 9735 },
+    };
+    const bytes = encodeMessage(m);
+    expect(toHex(bytes)).toBe(
+      '0010' + '0000' + '0002' + '0a8a' + '0120' + '07'.repeat(32) + '0307' + '017f0000012607',
+    );
+    expect(decodeMessage(bytes)).toEqual(m);
+  });
+
+  it('keeps unknown message types as unknown, odd or even', () => {
+    expect(decodeMessage(hex('8001aabb'))).toEqual({
+      kind: 'unknown',
+      type: 0x8001,
+      payload: hex('aabb'),
+    });
+    expect(decodeMessage(hex('0040'))).toEqual({ kind: 'unknown', type: 64, payload: hex('') });
+    expect(toHex(encodeMessage({ kind: 'unknown', type: 0x8001, payload: hex('aabb') }))).toBe(
+      '8001aabb',
+    );
+  });
+
+  it('rejects a message shorter than its type', () => {
+    expect(() => decodeMessage(hex('00'))).toThrow(
+      expect.objectContaining({ code: 'DecodeError' }),
+    );
+  });
+
+  it('round-trips error, warning, ping and pong', () => {
+    const channelId = new Uint8Array(32).fill(1);
+    for (const m of [
+      { type: 'error' as const, channelId, data: hex('6869') },
+      { type: 'warning' as const, channelId, data: hex('') },
+      { type: 'ping' as const, numPongBytes: 4, ignored: new Uint8Array(3) },
+      { type: 'pong' as const, ignored: new Uint8Array(4) },
+    ]) {
+      expect(decodeMessage(encodeMessage(m))).toEqual(m);
+    }
+    expect(
+      toHex(encodeMessage({ type: 'ping', numPongBytes: 4, ignored: new Uint8Array(2) })),
+    ).toBe('0012000400020000');
+  });
+});
