@@ -48,6 +48,14 @@ function scalar(bytes: Uint8Array, what: string, allowZero = false): bigint {
   return v;
 }
 
+/** noble's own length errors are untyped; a wrong-length key or nonce is a `CryptoError` here. */
+function fixedLength(bytes: Uint8Array, length: number, what: string): Uint8Array {
+  if (!(bytes instanceof Uint8Array) || bytes.length !== length) {
+    throw new CryptoError(`${what}: expected ${length} bytes`);
+  }
+  return bytes;
+}
+
 function secretKey(bytes: Uint8Array): Uint8Array {
   scalar(bytes, 'secret key');
   return bytes;
@@ -108,6 +116,7 @@ export const nobleBackend: CryptoBackend = {
     }
   },
   recoverPublicKey(sig, recoveryId, digest) {
+    fixedLength(digest, 32, 'recoverPublicKey: digest');
     try {
       const s = secp.Signature.fromBytes(sig, 'compact').addRecoveryBit(recoveryId);
       return secp.recoverPublicKey(s.toBytes('recovered'), digest, { prehash: false });
@@ -134,9 +143,13 @@ export const nobleBackend: CryptoBackend = {
     return bigintTo32((scalar(sk, 'secret key') * scalar(tweak, 'tweak')) % N);
   },
   aeadEncrypt(key, nonce, plaintext, aad) {
+    fixedLength(key, 32, 'aead key');
+    fixedLength(nonce, 12, 'aead nonce');
     return chacha20poly1305(key, nonce, aad).encrypt(plaintext);
   },
   aeadDecrypt(key, nonce, ciphertext, aad) {
+    fixedLength(key, 32, 'aead key');
+    fixedLength(nonce, 12, 'aead nonce');
     try {
       return chacha20poly1305(key, nonce, aad).decrypt(ciphertext);
     } catch {
@@ -144,6 +157,8 @@ export const nobleBackend: CryptoBackend = {
     }
   },
   chacha20(key, nonce, data) {
+    fixedLength(key, 32, 'chacha20 key');
+    fixedLength(nonce, 12, 'chacha20 nonce');
     return chacha20(key, nonce, data);
   },
 };

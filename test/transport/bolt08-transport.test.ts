@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { CryptoBackend } from '../../src/crypto/backend.js';
 import { nobleBackend } from '../../src/crypto/noble.js';
+import { createNodeCryptoBackend } from '../../src/node/crypto-backend.js';
 import {
   CipherState,
   MessageDecryptor,
@@ -444,4 +445,39 @@ describe('PeerTransport failures', () => {
     expect(out.send.length).toBe(1);
     expect(out.messages).toEqual([message(8)]);
   });
+});
+
+describe('the vectors on the node-openssl backend', () => {
+  for (const backend of [
+    createNodeCryptoBackend({ nativeSecp256k1: false }),
+    createNodeCryptoBackend(),
+  ]) {
+    it(`handshake and message test (${backend.name}, ${backend.secp256k1} secp256k1)`, () => {
+      const init = vectors.initiator[0]!;
+      const resp = vectors.responder[0]!;
+      const alice = PeerTransport.initiator({
+        ...nodeOptions(init, backend),
+        remoteNodeId: fromHex(init.keys.rs_pub!),
+        crypto: backend,
+      });
+      const bob = PeerTransport.responder({ ...nodeOptions(resp, backend), crypto: backend });
+      const actOne = alice.start();
+      expect(toHex(actOne)).toBe(act(init, 1).output);
+      const actTwo = bob.receive(actOne).send;
+      expect(actTwo.map(toHex)).toEqual([act(resp, 2).output]);
+      const actThree = alice.receive(actTwo[0]!).send;
+      expect(actThree.map(toHex)).toEqual([act(init, 3).output]);
+      bob.receive(actThree[0]!);
+      expect(toHex(bob.remoteNodeId!)).toBe(init.keys.ls_pub);
+      const v = vectors.message_encryption[0]!;
+      const expected = new Map(v.outputs.map((o) => [o.index, o.ciphertext]));
+      const plaintext = fromHex(v.plaintext);
+      for (let i = 0; i <= 1001; i++) {
+        const frame = alice.encryptMessage(plaintext);
+        const want = expected.get(i);
+        if (want !== undefined) expect(toHex(frame), `message ${i}`).toBe(want);
+        expect(bob.receive(frame).messages).toEqual([plaintext]);
+      }
+    });
+  }
 });
