@@ -32,7 +32,15 @@ import { fundingSpendWitness } from './scripts/witness.js';
 import { signableInput } from './sighash.js';
 import { SighashType } from './signature-encoding.js';
 import { computeTxid, withWitness, type OutPoint, type Transaction } from './transaction.js';
-import { assertLength, assertMsat, assertSat, assertUint, U16_MAX, U32_MAX } from './validation.js';
+import {
+  assertLength,
+  assertMsat,
+  assertOutPoint,
+  assertSat,
+  assertUint,
+  U16_MAX,
+  U32_MAX,
+} from './validation.js';
 import { MAX_HTLCS_PER_DIRECTION } from './weights.js';
 
 /** One HTLC committed to, seen from the commitment's broadcaster. */
@@ -129,11 +137,7 @@ function isSide(v: unknown): v is CommitmentSide {
 /** Checks every field so that bad input ends in a typed error before any work is done. */
 function checkParams(p: CommitmentParams, crypto: CryptoBackend): void {
   if (typeof p !== 'object' || p === null) throw new APIMisuseError('params: expected an object');
-  if (typeof p.fundingOutpoint !== 'object' || p.fundingOutpoint === null) {
-    throw new APIMisuseError('fundingOutpoint: expected { txid, vout }');
-  }
-  assertLength(p.fundingOutpoint.txid, 32, 'fundingOutpoint.txid');
-  assertUint(p.fundingOutpoint.vout, U32_MAX, 'fundingOutpoint.vout');
+  assertOutPoint(p.fundingOutpoint, 'fundingOutpoint');
   assertSat(p.fundingValueSat, 'fundingValueSat');
   assertUint(p.toSelfDelay, U16_MAX, 'toSelfDelay');
   assertSat(p.dustLimitSat, 'dustLimitSat');
@@ -179,10 +183,6 @@ function checkParams(p: CommitmentParams, crypto: CryptoBackend): void {
       `balances: to_local + to_remote + HTLCs = ${totalMsat} msat, but the funding output holds ${satToMsat(p.fundingValueSat)} msat`,
     );
   }
-}
-
-interface PendingOutput extends CommitmentOutput {
-  readonly scriptPubkey: Uint8Array;
 }
 
 /**
@@ -238,7 +238,7 @@ export function buildCommitmentTransaction(
   else toRemoteSat = funderLeftSat;
 
   // 4-5. HTLC outputs.
-  const outputs: PendingOutput[] = [];
+  const outputs: CommitmentOutput[] = [];
   const htlcKeys = {
     revocationPubkey: keys.revocationPubkey,
     localHtlcPubkey: keys.localHtlcPubkey,

@@ -70,3 +70,16 @@ export function assertUint(value: unknown, max: number, what: string): number {
 
 export const U16_MAX = 0xffff;
 export const U32_MAX = 0xffffffff;
+
+/** Throws `APIMisuseError` unless `value` is `{ txid: 32 bytes, vout: u32 }`. */
+export function assertOutPoint(
+  value: unknown,
+  what: string,
+): asserts value is { readonly txid: Uint8Array; readonly vout: number } {
+  if (typeof value !== 'object' || value === null) {
+    throw new APIMisuseError(`${what}: expected { txid, vout }`);
+  }
+  const v = value as { txid?: unknown; vout?: unknown };
+  assertLength(v.txid, 32, `${what}.txid`);
+  assertUint(v.vout, U32_MAX, `${what}.vout`);
+}
