@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sha256 } from '@noble/hashes/sha2.js';
 import * as ecc from 'tiny-secp256k1';
 import { describe, expect, it } from 'vitest';
 import {
@@ -151,7 +152,7 @@ function scriptCase(entry: unknown[]): ScriptCase {
 }
 
 /** Core's BuildCreditingTransaction / BuildSpendingTransaction, serialized. */
-function spendingTx(c: ScriptCase): Uint8Array {
+function spendingTx(c: ScriptCase, version = 1, sequence = 0xffffffff): Uint8Array {
   const credit: Tx = {
     version: 1,
     inputs: [
@@ -167,13 +168,13 @@ function spendingTx(c: ScriptCase): Uint8Array {
     lockTime: 0,
   };
   const spend: Tx = {
-    version: 1,
+    version,
     inputs: [
       {
         prevTxid: txidOf(credit),
         prevIndex: 0,
         scriptSig: c.scriptSig,
-        sequence: 0xffffffff,
+        sequence,
         witness: c.witness,
       },
     ],
@@ -389,4 +390,99 @@ describe('Bitcoin Core tx_invalid.json', () => {
 it('StandardFlags mirrors Core’s STANDARD_SCRIPT_VERIFY_FLAGS (every flag but SIGPUSHONLY)', () => {
   expect(StandardFlags).toBe(ALL_FLAGS & ~ScriptFlags.SIGPUSHONLY);
   expect(StandardFlags).toBe(0x1fffdf);
+});
+
+describe('corrections to bitcore-lib (each one is also covered by the vectors above)', () => {
+  const G = '0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798';
+  const run = (
+    scriptSig: string,
+    scriptPubKey: string,
+    flags: number,
+    witness: string[] = [],
+    version = 1,
+    sequence = 0xffffffff,
+  ): string => {
+    const c = scriptCase([[...witness, 0], scriptSig, scriptPubKey, '', 'OK']);
+    const tx = spendingTx({ ...c, flags }, version, sequence);
+    const r = verifyInput(tx, 0, [{ scriptPubKey: c.scriptPubKey, valueSat: 0n }], flags);
+    return r.ok ? 'OK' : r.error;
+  };
+  const { STRICTENC, LOW_S, CONST_SCRIPTCODE, CHECKSEQUENCEVERIFY } = ScriptFlags;
+  const { DISCOURAGE_UPGRADABLE_NOPS } = ScriptFlags;
+
+  it('checks CLEANSTACK on the final stack, so clean legacy and witness spends pass', () => {
+    const cleanFlags = P2SH | WITNESS | CLEANSTACK;
+    expect(run('1', 'NOP', cleanFlags)).toBe('OK');
+    expect(run('1 1', 'NOP', cleanFlags)).toBe('CLEANSTACK');
+    // P2WSH of the script OP_1.
+    const p2wsh = '0 0x20 0x4ae81572f06e1b88fd5ced7a1a000945432e83e1551e6f721ee9c00b8cc33260';
+    expect(run('', p2wsh, StandardFlags, ['51'])).toBe('OK');
+  });
+
+  it('applies FindAndDelete only to legacy scripts, to adjacent matches too, and honours CONST_SCRIPTCODE in CHECKMULTISIG', () => {
+    const sig = '0x09 0x300602010102010101';
+    expect(run(`0 ${sig}`, `${sig} DROP 1 0x21 0x${G} 1 CHECKMULTISIG NOT`, 0)).toBe('OK');
+    expect(run(`0 ${sig}`, `${sig} DROP 1 0x21 0x${G} 1 CHECKMULTISIG NOT`, CONST_SCRIPTCODE)).toBe(
+      'SIG_FINDANDDELETE',
+    );
+  });
+
+  it('treats OP_SUCCESSx bytes as ordinary opcodes outside tapscript', () => {
+    expect(run('0', 'IF 0x50 ENDIF 1', 0)).toBe('OK');
+    expect(run('1', 'IF 0x50 ENDIF 1', 0)).toBe('BAD_OPCODE');
+    // P2WSH of "0 IF 0xbb ENDIF 1".
+    const script = '0063bb6851';
+    const spk = `0 0x20 0x${Buffer.from(sha256(hex(script))).toString('hex')}`;
+    expect(run('', spk, StandardFlags, [script])).toBe('OK');
+  });
+
+  it('compares the transaction version unsigned in CHECKSEQUENCEVERIFY', () => {
+    const flags = P2SH | CHECKSEQUENCEVERIFY;
+    expect(run('', '0 CHECKSEQUENCEVERIFY 1', flags, [], 0xffffffff, 0)).toBe('OK');
+    expect(run('', '0 CHECKSEQUENCEVERIFY 1', flags, [], 1, 0)).toBe('UNSATISFIED_LOCKTIME');
+  });
+
+  it('runs CLTV/CSV as plain NOPs when their flag is off, even under DISCOURAGE_UPGRADABLE_NOPS', () => {
+    expect(run('1', 'CHECKSEQUENCEVERIFY', DISCOURAGE_UPGRADABLE_NOPS)).toBe('OK');
+    expect(run('1', 'CHECKLOCKTIMEVERIFY', DISCOURAGE_UPGRADABLE_NOPS)).toBe('OK');
+    expect(run('1', 'NOP4', DISCOURAGE_UPGRADABLE_NOPS)).toBe('DISCOURAGE_UPGRADABLE_NOPS');
+  });
+
+  it('checks public keys by format only, without throwing on off-curve keys', () => {
+    const offCurve = `0x21 0x02${'ff'.repeat(32)}`;
+    expect(run('0', `${offCurve} CHECKSIG NOT`, STRICTENC)).toBe('OK');
+    expect(run('0', `0x21 0x05${'11'.repeat(32)} CHECKSIG NOT`, STRICTENC)).toBe('PUBKEYTYPE');
+  });
+
+  it('checks the hash type under STRICTENC even when LOW_S is also set', () => {
+    const undefinedHashType = '0x09 0x300602010102010100';
+    expect(run(undefinedHashType, `0x21 0x${G} CHECKSIG NOT`, STRICTENC | LOW_S)).toBe(
+      'SIG_HASHTYPE',
+    );
+  });
+
+  it('returns errors instead of crashing on odd inputs', () => {
+    expect(verifyInput(hex('0200'), 0, [])).toMatchObject({ ok: false });
+    expect(run('', '0x4c', 0)).toBe('BAD_OPCODE');
+    expect(run('', '0 IF 0x4c05 ENDIF 1', 0)).toBe('BAD_OPCODE');
+    // A second input spending the null prevout: CheckTransaction rejects it, no exception.
+    const tx: Tx = {
+      version: 2,
+      inputs: [0, 1].map((i) => ({
+        prevTxid: new Uint8Array(32).fill(i === 0 ? 1 : 0),
+        prevIndex: i === 0 ? 0 : 0xffffffff,
+        scriptSig: Uint8Array.of(0x51),
+        sequence: 0xffffffff,
+        witness: [],
+      })),
+      outputs: [{ valueSat: 0n, scriptPubKey: Uint8Array.of(0x51) }],
+      lockTime: 0,
+    };
+    const anyone = { scriptPubKey: new Uint8Array(0), valueSat: 0n };
+    expect(verifyTransaction(encodeTx(tx, true), [anyone, anyone])).toEqual({
+      ok: false,
+      error: 'bad-txns-prevout-null',
+    });
+    expect(verifyInput(encodeTx(tx, true), 1, [anyone, anyone], P2SH)).toEqual({ ok: true });
+  });
 });
