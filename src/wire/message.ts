@@ -10,6 +10,90 @@
 import { APIMisuseError, DecodeError } from '../util/errors.js';
 import { MessageType } from './message-types.js';
 import {
+  decodeAcceptChannel,
+  decodeChannelReady,
+  decodeFundingCreated,
+  decodeFundingSigned,
+  decodeOpenChannel,
+  encodeAcceptChannel,
+  encodeChannelReady,
+  encodeFundingCreated,
+  encodeFundingSigned,
+  encodeOpenChannel,
+  type AcceptChannelMessage,
+  type ChannelReadyMessage,
+  type FundingCreatedMessage,
+  type FundingSignedMessage,
+  type OpenChannelMessage,
+} from './messages/channel-establish.js';
+import {
+  decodeClosingSigned,
+  decodeShutdown,
+  encodeClosingSigned,
+  encodeShutdown,
+  type ClosingSignedMessage,
+  type ShutdownMessage,
+} from './messages/channel-close.js';
+import {
+  decodeCommitmentSigned,
+  decodeRevokeAndAck,
+  decodeUpdateAddHtlc,
+  decodeUpdateFailHtlc,
+  decodeUpdateFailMalformedHtlc,
+  decodeUpdateFee,
+  decodeUpdateFulfillHtlc,
+  encodeCommitmentSigned,
+  encodeRevokeAndAck,
+  encodeUpdateAddHtlc,
+  encodeUpdateFailHtlc,
+  encodeUpdateFailMalformedHtlc,
+  encodeUpdateFee,
+  encodeUpdateFulfillHtlc,
+  type CommitmentSignedMessage,
+  type RevokeAndAckMessage,
+  type UpdateAddHtlcMessage,
+  type UpdateFailHtlcMessage,
+  type UpdateFailMalformedHtlcMessage,
+  type UpdateFeeMessage,
+  type UpdateFulfillHtlcMessage,
+} from './messages/commitment.js';
+import {
+  decodeAnnouncementSignatures,
+  decodeChannelAnnouncement,
+  decodeChannelUpdate,
+  decodeNodeAnnouncement,
+  encodeAnnouncementSignatures,
+  encodeChannelAnnouncement,
+  encodeChannelUpdate,
+  encodeNodeAnnouncement,
+  type AnnouncementSignaturesMessage,
+  type ChannelAnnouncementMessage,
+  type ChannelUpdateMessage,
+  type NodeAnnouncementMessage,
+} from './messages/gossip.js';
+import {
+  decodeGossipTimestampFilter,
+  decodeQueryChannelRange,
+  decodeQueryShortChannelIds,
+  decodeReplyChannelRange,
+  decodeReplyShortChannelIdsEnd,
+  encodeGossipTimestampFilter,
+  encodeQueryChannelRange,
+  encodeQueryShortChannelIds,
+  encodeReplyChannelRange,
+  encodeReplyShortChannelIdsEnd,
+  type GossipTimestampFilterMessage,
+  type QueryChannelRangeMessage,
+  type QueryShortChannelIdsMessage,
+  type ReplyChannelRangeMessage,
+  type ReplyShortChannelIdsEndMessage,
+} from './messages/gossip-queries.js';
+import {
+  decodeChannelReestablish,
+  encodeChannelReestablish,
+  type ChannelReestablishMessage,
+} from './messages/reestablish.js';
+import {
   decodeError,
   decodeInit,
   decodePing,
@@ -30,7 +114,39 @@ import { WireReader } from './reader.js';
 import { WireWriter } from './writer.js';
 
 /** Every message boltkit decodes. */
-export type Message = InitMessage | ErrorMessage | WarningMessage | PingMessage | PongMessage;
+export type Message =
+  // BOLT 1
+  | InitMessage
+  | ErrorMessage
+  | WarningMessage
+  | PingMessage
+  | PongMessage
+  // BOLT 2
+  | OpenChannelMessage
+  | AcceptChannelMessage
+  | FundingCreatedMessage
+  | FundingSignedMessage
+  | ChannelReadyMessage
+  | ShutdownMessage
+  | ClosingSignedMessage
+  | UpdateAddHtlcMessage
+  | UpdateFulfillHtlcMessage
+  | UpdateFailHtlcMessage
+  | UpdateFailMalformedHtlcMessage
+  | CommitmentSignedMessage
+  | RevokeAndAckMessage
+  | UpdateFeeMessage
+  | ChannelReestablishMessage
+  // BOLT 7
+  | ChannelAnnouncementMessage
+  | NodeAnnouncementMessage
+  | ChannelUpdateMessage
+  | AnnouncementSignaturesMessage
+  | QueryShortChannelIdsMessage
+  | ReplyShortChannelIdsEndMessage
+  | QueryChannelRangeMessage
+  | ReplyChannelRangeMessage
+  | GossipTimestampFilterMessage;
 
 /** The BOLT name of a message boltkit decodes. */
 export type MessageKind = Message['type'];
@@ -57,6 +173,45 @@ const codecs: CodecTable = {
   warning: { decode: decodeWarning, encode: encodeWarning },
   ping: { decode: decodePing, encode: encodePing },
   pong: { decode: decodePong, encode: encodePong },
+  open_channel: { decode: decodeOpenChannel, encode: encodeOpenChannel },
+  accept_channel: { decode: decodeAcceptChannel, encode: encodeAcceptChannel },
+  funding_created: { decode: decodeFundingCreated, encode: encodeFundingCreated },
+  funding_signed: { decode: decodeFundingSigned, encode: encodeFundingSigned },
+  channel_ready: { decode: decodeChannelReady, encode: encodeChannelReady },
+  shutdown: { decode: decodeShutdown, encode: encodeShutdown },
+  closing_signed: { decode: decodeClosingSigned, encode: encodeClosingSigned },
+  update_add_htlc: { decode: decodeUpdateAddHtlc, encode: encodeUpdateAddHtlc },
+  update_fulfill_htlc: { decode: decodeUpdateFulfillHtlc, encode: encodeUpdateFulfillHtlc },
+  update_fail_htlc: { decode: decodeUpdateFailHtlc, encode: encodeUpdateFailHtlc },
+  update_fail_malformed_htlc: {
+    decode: decodeUpdateFailMalformedHtlc,
+    encode: encodeUpdateFailMalformedHtlc,
+  },
+  commitment_signed: { decode: decodeCommitmentSigned, encode: encodeCommitmentSigned },
+  revoke_and_ack: { decode: decodeRevokeAndAck, encode: encodeRevokeAndAck },
+  update_fee: { decode: decodeUpdateFee, encode: encodeUpdateFee },
+  channel_reestablish: { decode: decodeChannelReestablish, encode: encodeChannelReestablish },
+  channel_announcement: { decode: decodeChannelAnnouncement, encode: encodeChannelAnnouncement },
+  node_announcement: { decode: decodeNodeAnnouncement, encode: encodeNodeAnnouncement },
+  channel_update: { decode: decodeChannelUpdate, encode: encodeChannelUpdate },
+  announcement_signatures: {
+    decode: decodeAnnouncementSignatures,
+    encode: encodeAnnouncementSignatures,
+  },
+  query_short_channel_ids: {
+    decode: decodeQueryShortChannelIds,
+    encode: encodeQueryShortChannelIds,
+  },
+  reply_short_channel_ids_end: {
+    decode: decodeReplyShortChannelIdsEnd,
+    encode: encodeReplyShortChannelIdsEnd,
+  },
+  query_channel_range: { decode: decodeQueryChannelRange, encode: encodeQueryChannelRange },
+  reply_channel_range: { decode: decodeReplyChannelRange, encode: encodeReplyChannelRange },
+  gossip_timestamp_filter: {
+    decode: decodeGossipTimestampFilter,
+    encode: encodeGossipTimestampFilter,
+  },
 };
 
 const decodersByNumber = new Map<number, (r: WireReader) => Message>(

@@ -198,6 +198,19 @@ export class WireWriter {
     return this.u64(value, what);
   }
 
+  /**
+   * Overwrites the u16 at `offset` (already written), for a length known only after the data
+   * it prefixes has been written.
+   */
+  patchU16(offset: number, value: number, what = 'u16'): this {
+    checkInt(value, 0, 0xffff, what);
+    if (!Number.isInteger(offset) || offset < 0 || offset + 2 > this.pos) {
+      throw new APIMisuseError(`${what}: cannot patch at offset ${offset}`);
+    }
+    this.view.setUint16(offset, value);
+    return this;
+  }
+
   /** The bytes written, as a new array the caller owns. */
   finish(): Uint8Array {
     return this.buf.slice(0, this.pos);
