@@ -154,6 +154,9 @@ export class PeerTransport {
     if (this.phase === 'start') {
       throw new APIMisuseError('transport: an initiator must call start() before receive()');
     }
+    if (!(bytes instanceof Uint8Array)) {
+      throw new APIMisuseError('receive: expected a Uint8Array');
+    }
     const out: TransportOutput = { send: [], messages: [] };
     this.decoder.push(bytes);
     try {
@@ -266,6 +269,9 @@ export class PeerTransport {
         TransportFailure.NotReady,
         'transport: cannot send before the handshake completes',
       );
+    }
+    if (!(message instanceof Uint8Array)) {
+      throw new APIMisuseError('encryptMessage: expected a Uint8Array');
     }
     return this.encryptor.encrypt(message);
   }
