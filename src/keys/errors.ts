@@ -16,6 +16,8 @@ export const SignerRefusal = {
   PerCommitmentPointMismatch: 'PER_COMMITMENT_POINT_MISMATCH',
   /** A funding-key signature was asked for a transaction that does not spend the funding output. */
   NotFundingSpend: 'NOT_FUNDING_SPEND',
+  /** A funding-key anchor signature was asked for a script other than our anchor script. */
+  NotAnchorSpend: 'NOT_ANCHOR_SPEND',
   /** The sighash type is not the one BOLT 3 prescribes for this signature. */
   UnexpectedSighashType: 'UNEXPECTED_SIGHASH_TYPE',
   /** A funding-key signature was asked before `provideChannelParameters`. */

@@ -17,3 +17,15 @@ export interface SignableInput {
    * the counterparty's signatures on anchor-channel HTLC transactions (BOLT 3). */
   readonly sighashType: number;
 }
+
+/**
+ * The sighash types BOLT 3 uses. Every signature is SIGHASH_ALL except the counterparty's
+ * signatures on HTLC transactions of `option_anchors` channels, which are
+ * SIGHASH_SINGLE|SIGHASH_ANYONECANPAY so the holder can add fee inputs and outputs (BOLT 3
+ * "HTLC-Timeout and HTLC-Success Transactions").
+ */
+export const SighashType = {
+  All: 0x01,
+  SingleAnyoneCanPay: 0x83,
+} as const;
+export type SighashType = (typeof SighashType)[keyof typeof SighashType];
