@@ -140,7 +140,10 @@ export class InitiatorHandshake extends SymmetricState {
   private readonly ephemeralPublic: Uint8Array;
   private readonly staticEcdh: StaticEcdh;
 
-  /** Keys are assumed valid (the caller checks them); none of them is copied or retained beyond use. */
+  /**
+   * Keys must already be valid (the facade checks them). They are kept, not copied, for the
+   * length of the handshake, so the caller must not change them meanwhile.
+   */
   constructor(opts: {
     crypto: CryptoBackend;
     localStatic: Uint8Array;
