@@ -71,6 +71,7 @@ function checkNodeId(crypto: CryptoBackend, key: unknown, what: string): Uint8Ar
 /** A BOLT 8 connection, from the first handshake byte to the encrypted message stream. */
 export class PeerTransport {
   private phase: Phase;
+  private readonly isInitiator: boolean;
   private readonly decoder = new FrameDecoder();
   private readonly crypto: CryptoBackend;
   private initiator: InitiatorHandshake | undefined;
@@ -99,6 +100,7 @@ export class PeerTransport {
     }
     this.ephemeralSecretKey = ephemeral.slice();
     this.phase = phase;
+    this.isInitiator = remoteNodeId !== undefined;
     if (remoteNodeId !== undefined) {
       this.remote = remoteNodeId;
       this.initiator = new InitiatorHandshake({
@@ -135,7 +137,7 @@ export class PeerTransport {
    */
   start(): Uint8Array {
     this.assertAlive();
-    if (this.responder !== undefined) return EMPTY;
+    if (!this.isInitiator) return EMPTY;
     if (this.phase !== 'start' || this.initiator === undefined) {
       throw new APIMisuseError('transport: start() was already called');
     }

@@ -113,6 +113,7 @@ describe('BOLT 8 responder tests', () => {
       }
       expect(t.receive(three)).toEqual({ send: [], messages: [] });
       expect(t.isReady).toBe(true);
+      expect(t.start()).toEqual(new Uint8Array(0));
       // The initiator of these vectors is the one of the initiator tests.
       expect(toHex(t.remoteNodeId!)).toBe(vectors.initiator[0]!.keys.ls_pub);
       const rk = fromHex(v.final_keys!.rk);
