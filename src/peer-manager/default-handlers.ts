@@ -3,11 +3,7 @@
  * channels and without a gossip store would, so a peer talking to a bare boltkit node gets
  * well-formed answers instead of silence (after LDK's `ErroringMessageHandler` and
  * `IgnoringMessageHandler`).
- *
- * The gossip query replies are built here with the wire primitives because the wire layer has
- * no codec for the BOLT 7 query messages yet; only the few fixed leading fields are read.
  */
-import { DecodeError } from '../util/errors.js';
 import {
   encodeMessage,
   isUnknownMessage,
@@ -17,7 +13,6 @@ import {
 import { MessageType } from '../wire/message-types.js';
 import type { InitMessage } from '../wire/messages/setup.js';
 import { WireReader } from '../wire/reader.js';
-import { WireWriter } from '../wire/writer.js';
 import { printableAsciiBytes } from './ascii.js';
 import type { ChannelMessageHandler, OutgoingMessage, RoutingMessageHandler } from './handlers.js';
 
@@ -84,41 +79,35 @@ export class NoChannelsMessageHandler implements ChannelMessageHandler {
  * knows no channels (BOLT 7, "Query Messages"): `query_channel_range` gets one
  * `reply_channel_range` covering the asked range with no ids and `sync_complete` set, and
  * `query_short_channel_ids` gets `reply_short_channel_ids_end` with `full_information` 0 (we do
- * not maintain channel information). Announcements, updates and `gossip_timestamp_filter` are
- * accepted and dropped.
+ * not maintain channel information). A range query for zero blocks (BOLT 7 forbids it) gets no
+ * answer. Announcements, updates and `gossip_timestamp_filter` are accepted and dropped.
  */
 export class NoGossipMessageHandler implements RoutingMessageHandler {
   private pending: OutgoingMessage[] = [];
 
   handleRoutingMessage(nodeId: string, message: Message | UnknownMessage): void {
-    if (!isUnknownMessage(message)) return;
-    if (message.type === MessageType.query_channel_range) {
-      const r = new WireReader(message.payload);
-      const chainHash = r.chainHash();
-      const firstBlocknum = r.u32('first_blocknum');
-      const numberOfBlocks = r.u32('number_of_blocks');
-      if (numberOfBlocks === 0) {
-        throw new DecodeError('query_channel_range: number_of_blocks must be 1 or greater');
-      }
-      const w = new WireWriter(48);
-      w.chainHash(chainHash).u32(firstBlocknum).u32(numberOfBlocks);
-      w.u8(1, 'sync_complete');
-      // encoded_short_ids: just the encoding byte (0, uncompressed) and no ids.
-      w.u16Bytes(new Uint8Array([0]));
-      this.pending.push({
-        nodeId,
-        message: { kind: 'unknown', type: MessageType.reply_channel_range, payload: w.finish() },
-      });
-    } else if (message.type === MessageType.query_short_channel_ids) {
-      const chainHash = new WireReader(message.payload).chainHash();
-      const w = new WireWriter(33);
-      w.chainHash(chainHash).u8(0, 'full_information');
+    if (isUnknownMessage(message)) return;
+    if (message.type === 'query_channel_range') {
+      // BOLT 7 asks for at least one block; there is no range to answer for zero.
+      if (message.numberOfBlocks === 0) return;
       this.pending.push({
         nodeId,
         message: {
-          kind: 'unknown',
-          type: MessageType.reply_short_channel_ids_end,
-          payload: w.finish(),
+          type: 'reply_channel_range',
+          chainHash: message.chainHash,
+          firstBlocknum: message.firstBlocknum,
+          numberOfBlocks: message.numberOfBlocks,
+          syncComplete: 1,
+          shortChannelIds: [],
+        },
+      });
+    } else if (message.type === 'query_short_channel_ids') {
+      this.pending.push({
+        nodeId,
+        message: {
+          type: 'reply_short_channel_ids_end',
+          chainHash: message.chainHash,
+          fullInformation: 0,
         },
       });
     }

@@ -61,15 +61,22 @@ export interface TestNode {
   readonly clock: TestClock;
 }
 
-/** A PeerManager with fixed seeds; `overrides` replaces any option. */
-export function makeNode(seed: string, overrides: Partial<PeerManagerOptions> = {}): TestNode {
+/**
+ * A PeerManager with fixed seeds; `overrides` replaces any option, and `noClock` leaves out the
+ * host clock.
+ */
+export function makeNode(
+  seed: string,
+  overrides: Partial<PeerManagerOptions> = {},
+  noClock = false,
+): TestNode {
   const logger = new RecordingLogger();
   const clock = new TestClock();
   const pm = new PeerManager({
     nodeSigner: testNodeSigner(seed),
     entropySource: testEntropy(seed),
     logger,
-    now: clock.now,
+    ...(noClock ? {} : { now: clock.now }),
     ...overrides,
   });
   return { pm, nodeId: pm.ourNodeId, logger, clock };
