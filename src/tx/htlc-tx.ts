@@ -209,7 +209,7 @@ export function finalizeHtlcTransaction(
   args: {
     readonly localSignature: Uint8Array;
     readonly remoteSignature: Uint8Array;
-    readonly paymentPreimage?: Uint8Array;
+    readonly paymentPreimage?: Uint8Array | undefined;
   },
 ): Transaction {
   if (htlcTx.kind === HtlcTxKind.Success) {
