@@ -65,49 +65,57 @@ export class WireWriter {
 
   u8(value: number, what = 'u8'): this {
     checkInt(value, 0, 0xff, what);
-    this.buf[this.reserve(1)] = value;
+    const p = this.reserve(1);
+    this.buf[p] = value;
     return this;
   }
 
   u16(value: number, what = 'u16'): this {
     checkInt(value, 0, 0xffff, what);
-    this.view.setUint16(this.reserve(2), value);
+    const p = this.reserve(2);
+    this.view.setUint16(p, value);
     return this;
   }
 
   u32(value: number, what = 'u32'): this {
     checkInt(value, 0, 0xffffffff, what);
-    this.view.setUint32(this.reserve(4), value);
+    const p = this.reserve(4);
+    this.view.setUint32(p, value);
     return this;
   }
 
   u64(value: bigint, what = 'u64'): this {
     checkBig(value, 0n, MAX_U64, what);
-    this.view.setBigUint64(this.reserve(8), value);
+    const p = this.reserve(8);
+    this.view.setBigUint64(p, value);
     return this;
   }
 
   s8(value: number, what = 's8'): this {
     checkInt(value, -0x80, 0x7f, what);
-    this.view.setInt8(this.reserve(1), value);
+    const p = this.reserve(1);
+    this.view.setInt8(p, value);
     return this;
   }
 
   s16(value: number, what = 's16'): this {
     checkInt(value, -0x8000, 0x7fff, what);
-    this.view.setInt16(this.reserve(2), value);
+    const p = this.reserve(2);
+    this.view.setInt16(p, value);
     return this;
   }
 
   s32(value: number, what = 's32'): this {
     checkInt(value, -0x80000000, 0x7fffffff, what);
-    this.view.setInt32(this.reserve(4), value);
+    const p = this.reserve(4);
+    this.view.setInt32(p, value);
     return this;
   }
 
   s64(value: bigint, what = 's64'): this {
     checkBig(value, MIN_S64, MAX_S64, what);
-    this.view.setBigInt64(this.reserve(8), value);
+    const p = this.reserve(8);
+    this.view.setBigInt64(p, value);
     return this;
   }
 
@@ -160,7 +168,8 @@ export class WireWriter {
   /** Raw bytes; when `length` is given the array must have exactly that length. */
   bytes(value: Uint8Array, length?: number, what = 'bytes'): this {
     checkBytes(value, length, what);
-    this.buf.set(value, this.reserve(value.length));
+    const p = this.reserve(value.length);
+    this.buf.set(value, p);
     return this;
   }
 

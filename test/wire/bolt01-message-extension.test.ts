@@ -2,6 +2,7 @@
 // messages of BOLT 1.
 import { describe, expect, it } from 'vitest';
 import { decodeMessage, encodeMessage, isUnknownMessage } from '../../src/wire/message.js';
+import { assertRoundTrip } from './roundtrip.js';
 import { hex, loadVectors, toHex } from './vectors.js';
 
 const v = loadVectors('bolt01-message-extension.json') as {
@@ -76,4 +77,10 @@ describe('BOLT 1 setup messages', () => {
       toHex(encodeMessage({ type: 'ping', numPongBytes: 4, ignored: new Uint8Array(2) })),
     ).toBe('0012000400020000');
   });
+});
+
+describe('BOLT 1 setup messages round-trip', () => {
+  for (const kind of ['init', 'error', 'warning', 'ping', 'pong'] as const) {
+    it(kind, () => assertRoundTrip(kind));
+  }
 });
