@@ -150,7 +150,22 @@ export class InMemorySigner implements ChannelSigner {
       }
       return;
     }
-    this.#params = params;
+    // A copy, so later changes to the caller's object cannot change what the checks compare to.
+    const k = params.counterpartyPubkeys;
+    this.#params = {
+      counterpartyPubkeys: {
+        fundingPubkey: k.fundingPubkey.slice(),
+        revocationBasepoint: k.revocationBasepoint.slice(),
+        paymentBasepoint: k.paymentBasepoint.slice(),
+        delayedPaymentBasepoint: k.delayedPaymentBasepoint.slice(),
+        htlcBasepoint: k.htlcBasepoint.slice(),
+      },
+      isOutbound: params.isOutbound,
+      holderToSelfDelay: params.holderToSelfDelay,
+      counterpartyToSelfDelay: params.counterpartyToSelfDelay,
+      fundingOutpoint: { ...params.fundingOutpoint },
+      channelType: params.channelType,
+    };
     this.#paramsKey = key;
   }
 
