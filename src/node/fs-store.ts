@@ -21,12 +21,17 @@ import {
   isValidStoreName,
 } from '../persist/kv-store.js';
 
+/**
+ * Numbers temporary files. Module-wide, so two stores on one directory in this process never
+ * pick the same name; the pid keeps other processes apart.
+ */
+let tempCounter = 0;
+
 export class FilesystemStore implements KVStore {
   /** Absolute directory holding everything this store writes. */
   readonly rootDir: string;
   /** The last queued operation per file, so calls for one key run in call order. */
   readonly #queues = new Map<string, Promise<unknown>>();
-  #tempCounter = 0;
 
   /** `rootDir` is created on the first write if it does not exist. */
   constructor(rootDir: string) {
@@ -66,7 +71,7 @@ export class FilesystemStore implements KVStore {
     }
     return this.#run(primaryNamespace, secondaryNamespace, key, async (path) => {
       const dir = dirname(path);
-      const temp = join(dir, `${key}.${process.pid}.${this.#tempCounter++}.tmp`);
+      const temp = join(dir, `${key}.${process.pid}.${tempCounter++}.tmp`);
       try {
         await this.#makeDirs(dir);
         const handle = await open(temp, 'w');

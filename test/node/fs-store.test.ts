@@ -3,10 +3,35 @@
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FilesystemStore } from '../../src/node/fs-store.js';
 import { ErrorCode } from '../../src/util/errors.js';
 import { kvStoreSuite } from '../persist/kv-store-suite.js';
+
+// I/O failures are injected: the next `open` of a temporary file or `rename` fails with EIO,
+// as a failing disk would. Everything else goes to the real filesystem.
+let failNext: 'open' | 'rename' | undefined;
+vi.mock('node:fs/promises', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs/promises')>();
+  const eio = (): Error => Object.assign(new Error('EIO: injected'), { code: 'EIO' });
+  return {
+    ...real,
+    open: (async (path: string, ...rest: unknown[]) => {
+      if (failNext === 'open' && path.endsWith('.tmp')) {
+        failNext = undefined;
+        throw eio();
+      }
+      return (real.open as (...a: unknown[]) => unknown)(path, ...rest);
+    }) as typeof real.open,
+    rename: (async (from: string, to: string) => {
+      if (failNext === 'rename') {
+        failNext = undefined;
+        throw eio();
+      }
+      return real.rename(from, to);
+    }) as typeof real.rename,
+  };
+});
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'boltkit-fs-store-'));
@@ -70,18 +95,21 @@ describe('FilesystemStore on disk', () => {
     expect(await store.read('', '', 'taken')).toEqual(Uint8Array.of(1));
   });
 
-  it('a failed overwrite keeps the old value', async () => {
-    await new FilesystemStore(dir).write('ns', '', 'k', Uint8Array.of(1));
-    // A fresh instance names its first temporary file `<key>.<pid>.0.tmp`; a directory in that
-    // place makes the write fail before the rename, as a full disk would.
+  it('a failed overwrite keeps the old value and leaves no temporary file', async () => {
     const store = new FilesystemStore(dir);
-    await mkdir(join(dir, 'ns', `k.${process.pid}.0.tmp`));
-    await expect(store.write('ns', '', 'k', Uint8Array.of(2))).rejects.toMatchObject({
-      code: ErrorCode.PersistenceError,
-      operation: 'write',
-    });
-    expect(await store.read('ns', '', 'k')).toEqual(Uint8Array.of(1));
-    expect(await store.list('ns', '')).toEqual(['k']);
+    await store.write('ns', '', 'k', Uint8Array.of(1));
+    for (const step of ['open', 'rename'] as const) {
+      failNext = step;
+      await expect(store.write('ns', '', 'k', Uint8Array.of(2))).rejects.toMatchObject({
+        code: ErrorCode.PersistenceError,
+        operation: 'write',
+      });
+      expect(failNext).toBeUndefined();
+      expect(await readdir(join(dir, 'ns'))).toEqual(['k']);
+      expect(await store.read('ns', '', 'k')).toEqual(Uint8Array.of(1));
+    }
+    await store.write('ns', '', 'k', Uint8Array.of(3));
+    expect(await store.read('ns', '', 'k')).toEqual(Uint8Array.of(3));
   });
 
   it('a key colliding with a namespace directory is a PersistenceError on read', async () => {
