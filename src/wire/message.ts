@@ -6,6 +6,12 @@
  * `'open_channel'`, ...); the number for each name is in `message-types.ts`. A type boltkit does
  * not decode comes back as `{ kind: 'unknown', type, payload }` with the numeric type, so the
  * `PeerManager` can apply the "it's OK to be odd" rule and route custom messages.
+ *
+ * Bytes after a message's known fields are its `extension`, a TLV stream (BOLT 1, "Lightning
+ * Message Format" and Appendix C). Earlier BOLT 1 revisions said to ignore any additional data;
+ * the current rule is that a receiver may ignore the extension but must reject an invalid one.
+ * boltkit decodes it: unknown odd records are kept in `unknownOddTlvs` (signatures cover them),
+ * while a truncated stream, records out of order or an unknown even record give `DecodeError`.
  */
 import { APIMisuseError, DecodeError } from '../util/errors.js';
 import { MessageType } from './message-types.js';
@@ -112,6 +118,9 @@ import {
 } from './messages/setup.js';
 import { WireReader } from './reader.js';
 import { WireWriter } from './writer.js';
+
+/** The largest message BOLT 1 allows (type included): the transport's length is a u16. */
+export const MAX_MESSAGE_LENGTH = 65535;
 
 /** Every message boltkit decodes. */
 export type Message =
@@ -238,20 +247,24 @@ export function isDecodedMessageType(type: number): boolean {
 
 /**
  * Encodes a message with its 2-byte type. Throws `APIMisuseError` when a field is out of range
- * or has the wrong length. An `UnknownMessage` is written back as its type and payload.
+ * or has the wrong length, or the message would exceed `MAX_MESSAGE_LENGTH`. An `UnknownMessage` is written back as its type and payload.
  */
 export function encodeMessage(m: Message | UnknownMessage): Uint8Array {
+  let w: WireWriter;
   if (isUnknownMessage(m)) {
-    const w = new WireWriter(m.payload.length + 2);
+    w = new WireWriter(m.payload.length + 2);
     w.u16(m.type, 'message type');
-    w.bytes(m.payload);
-    return w.finish();
+    w.bytes(m.payload, undefined, 'payload');
+  } else {
+    const codec = (codecs as Record<string, Codec<Message> | undefined>)[m.type];
+    if (codec === undefined) throw new APIMisuseError(`message: unknown type ${m.type as string}`);
+    w = new WireWriter();
+    w.u16(MessageType[m.type]);
+    codec.encode(w, m);
   }
-  const codec = (codecs as Record<string, Codec<Message> | undefined>)[m.type];
-  if (codec === undefined) throw new APIMisuseError(`message: unknown type ${m.type as string}`);
-  const w = new WireWriter();
-  w.u16(MessageType[m.type]);
-  codec.encode(w, m);
+  if (w.length > MAX_MESSAGE_LENGTH) {
+    throw new APIMisuseError(`message: ${w.length} bytes is over the ${MAX_MESSAGE_LENGTH} limit`);
+  }
   return w.finish();
 }
 
@@ -264,8 +277,9 @@ export function encodeMessage(m: Message | UnknownMessage): Uint8Array {
 export function decodeMessage(bytes: Uint8Array): Message | UnknownMessage {
   if (!(bytes instanceof Uint8Array)) throw new DecodeError('message: expected a Uint8Array');
   if (bytes.length < 2) throw new DecodeError('message: shorter than its 2-byte type');
-  const type = (bytes[0]! << 8) | bytes[1]!;
+  const r = new WireReader(bytes);
+  const type = r.u16('message type');
   const decode = decodersByNumber.get(type);
-  if (decode === undefined) return { kind: 'unknown', type, payload: bytes.slice(2) };
-  return decode(new WireReader(bytes, 2));
+  if (decode === undefined) return { kind: 'unknown', type, payload: r.rest() };
+  return decode(r);
 }

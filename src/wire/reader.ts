@@ -31,7 +31,12 @@ export class WireReader {
     ) {
       throw new DecodeError(`reader: bad range [${start}, ${end}) of ${bytes.length} bytes`);
     }
-    this.buf = bytes;
+    // A subclass such as Node's Buffer would make `slice` return views of the caller's memory
+    // (and Buffers); read through a plain Uint8Array view so every copy is a plain Uint8Array.
+    this.buf =
+      bytes.constructor === Uint8Array
+        ? bytes
+        : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = start;
     this.end = end;

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { nobleBackend } from '../../src/crypto/noble.js';
+import { decodeMessage } from '../../src/wire/message.js';
 import { WireReader } from '../../src/wire/reader.js';
 import {
   formatShortChannelId,
@@ -65,6 +66,18 @@ describe('WireReader', () => {
     const out = new WireReader(input).bytes(2);
     input[0] = 9;
     expect(out[0]).toBe(1);
+  });
+
+  it('never returns a Buffer or a view of a Buffer input', () => {
+    const input = Buffer.from('00120003000201aa', 'hex');
+    const m = decodeMessage(input);
+    const ignored = (m as { ignored: Uint8Array }).ignored;
+    expect(ignored.constructor).toBe(Uint8Array);
+    input[6] = 9;
+    expect(ignored[0]).toBe(1);
+    const unknown = decodeMessage(Buffer.from('8001aabb', 'hex'));
+    expect((unknown as { payload: Uint8Array }).payload.constructor).toBe(Uint8Array);
+    expect(new WireReader(Buffer.from('0102', 'hex')).rest().constructor).toBe(Uint8Array);
   });
 
   it('checks point prefixes, and curve membership only when asked', () => {

@@ -57,6 +57,15 @@ describe('BOLT 1 setup messages', () => {
     );
   });
 
+  it('refuses to encode a message over 65535 bytes', () => {
+    const misuse = expect.objectContaining({ code: 'APIMisuse' });
+    expect(() => encodeMessage({ type: 'pong', ignored: new Uint8Array(65531) })).not.toThrow();
+    expect(() => encodeMessage({ type: 'pong', ignored: new Uint8Array(65532) })).toThrow(misuse);
+    expect(() =>
+      encodeMessage({ kind: 'unknown', type: 32769, payload: new Uint8Array(65534) }),
+    ).toThrow(misuse);
+  });
+
   it('rejects a message shorter than its type', () => {
     expect(() => decodeMessage(hex('00'))).toThrow(
       expect.objectContaining({ code: 'DecodeError' }),

@@ -19,6 +19,7 @@ export interface ShutdownMessage {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `shutdown` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeShutdown(r: WireReader): ShutdownMessage {
   const m = {
     type: 'shutdown' as const,
@@ -28,6 +29,7 @@ export function decodeShutdown(r: WireReader): ShutdownMessage {
   return withUnknown(m, decodeExtension(r));
 }
 
+/** Writes a `shutdown` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeShutdown(w: WireWriter, m: ShutdownMessage): void {
   w.bytes32(m.channelId, 'channel_id');
   w.u16Bytes(m.scriptpubkey, 'scriptpubkey');
@@ -69,6 +71,7 @@ export interface ClosingSignedMessage extends ClosingSignedTlvs {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `closing_signed` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeClosingSigned(r: WireReader): ClosingSignedMessage {
   const m = {
     type: 'closing_signed' as const,
@@ -80,6 +83,7 @@ export function decodeClosingSigned(r: WireReader): ClosingSignedMessage {
   return withUnknown({ ...m, ...values }, unknownOddTlvs);
 }
 
+/** Writes a `closing_signed` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeClosingSigned(w: WireWriter, m: ClosingSignedMessage): void {
   w.bytes32(m.channelId, 'channel_id');
   w.u64(m.feeSatoshis, 'fee_satoshis');

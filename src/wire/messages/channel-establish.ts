@@ -70,6 +70,7 @@ export interface OpenChannelMessage extends OpeningTlvs {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `open_channel` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeOpenChannel(r: WireReader): OpenChannelMessage {
   const m = {
     type: 'open_channel' as const,
@@ -96,6 +97,7 @@ export function decodeOpenChannel(r: WireReader): OpenChannelMessage {
   return withUnknown({ ...m, ...values }, unknownOddTlvs);
 }
 
+/** Writes a `open_channel` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeOpenChannel(w: WireWriter, m: OpenChannelMessage): void {
   w.chainHash(m.chainHash);
   w.bytes32(m.temporaryChannelId, 'temporary_channel_id');
@@ -139,6 +141,7 @@ export interface AcceptChannelMessage extends OpeningTlvs {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `accept_channel` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeAcceptChannel(r: WireReader): AcceptChannelMessage {
   const m = {
     type: 'accept_channel' as const,
@@ -161,6 +164,7 @@ export function decodeAcceptChannel(r: WireReader): AcceptChannelMessage {
   return withUnknown({ ...m, ...values }, unknownOddTlvs);
 }
 
+/** Writes a `accept_channel` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeAcceptChannel(w: WireWriter, m: AcceptChannelMessage): void {
   w.bytes32(m.temporaryChannelId, 'temporary_channel_id');
   w.u64(m.dustLimitSatoshis, 'dust_limit_satoshis');
@@ -193,6 +197,7 @@ export interface FundingCreatedMessage {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `funding_created` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeFundingCreated(r: WireReader): FundingCreatedMessage {
   const m = {
     type: 'funding_created' as const,
@@ -204,6 +209,7 @@ export function decodeFundingCreated(r: WireReader): FundingCreatedMessage {
   return withUnknown(m, decodeExtension(r));
 }
 
+/** Writes a `funding_created` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeFundingCreated(w: WireWriter, m: FundingCreatedMessage): void {
   w.bytes32(m.temporaryChannelId, 'temporary_channel_id');
   w.bytes32(m.fundingTxid, 'funding_txid');
@@ -220,6 +226,7 @@ export interface FundingSignedMessage {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `funding_signed` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeFundingSigned(r: WireReader): FundingSignedMessage {
   const m = {
     type: 'funding_signed' as const,
@@ -229,6 +236,7 @@ export function decodeFundingSigned(r: WireReader): FundingSignedMessage {
   return withUnknown(m, decodeExtension(r));
 }
 
+/** Writes a `funding_signed` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeFundingSigned(w: WireWriter, m: FundingSignedMessage): void {
   w.bytes32(m.channelId, 'channel_id');
   w.signature(m.signature);
@@ -252,6 +260,7 @@ export interface ChannelReadyMessage extends ChannelReadyTlvs {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `channel_ready` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeChannelReady(r: WireReader): ChannelReadyMessage {
   const m = {
     type: 'channel_ready' as const,
@@ -262,6 +271,7 @@ export function decodeChannelReady(r: WireReader): ChannelReadyMessage {
   return withUnknown({ ...m, ...values }, unknownOddTlvs);
 }
 
+/** Writes a `channel_ready` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeChannelReady(w: WireWriter, m: ChannelReadyMessage): void {
   w.bytes32(m.channelId, 'channel_id');
   w.point(m.secondPerCommitmentPoint, 'second_per_commitment_point');

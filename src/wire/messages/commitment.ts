@@ -51,6 +51,7 @@ export interface UpdateAddHtlcMessage extends UpdateAddHtlcTlvs {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `update_add_htlc` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeUpdateAddHtlc(r: WireReader): UpdateAddHtlcMessage {
   const m = {
     type: 'update_add_htlc' as const,
@@ -65,6 +66,7 @@ export function decodeUpdateAddHtlc(r: WireReader): UpdateAddHtlcMessage {
   return withUnknown({ ...m, ...values }, unknownOddTlvs);
 }
 
+/** Writes a `update_add_htlc` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeUpdateAddHtlc(w: WireWriter, m: UpdateAddHtlcMessage): void {
   w.bytes32(m.channelId, 'channel_id');
   w.u64(m.id, 'id');
@@ -84,6 +86,7 @@ export interface UpdateFulfillHtlcMessage {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `update_fulfill_htlc` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeUpdateFulfillHtlc(r: WireReader): UpdateFulfillHtlcMessage {
   const m = {
     type: 'update_fulfill_htlc' as const,
@@ -94,6 +97,7 @@ export function decodeUpdateFulfillHtlc(r: WireReader): UpdateFulfillHtlcMessage
   return withUnknown(m, decodeExtension(r));
 }
 
+/** Writes a `update_fulfill_htlc` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeUpdateFulfillHtlc(w: WireWriter, m: UpdateFulfillHtlcMessage): void {
   w.bytes32(m.channelId, 'channel_id');
   w.u64(m.id, 'id');
@@ -110,6 +114,7 @@ export interface UpdateFailHtlcMessage {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `update_fail_htlc` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeUpdateFailHtlc(r: WireReader): UpdateFailHtlcMessage {
   const m = {
     type: 'update_fail_htlc' as const,
@@ -120,6 +125,7 @@ export function decodeUpdateFailHtlc(r: WireReader): UpdateFailHtlcMessage {
   return withUnknown(m, decodeExtension(r));
 }
 
+/** Writes a `update_fail_htlc` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeUpdateFailHtlc(w: WireWriter, m: UpdateFailHtlcMessage): void {
   w.bytes32(m.channelId, 'channel_id');
   w.u64(m.id, 'id');
@@ -140,6 +146,7 @@ export interface UpdateFailMalformedHtlcMessage {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `update_fail_malformed_htlc` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeUpdateFailMalformedHtlc(r: WireReader): UpdateFailMalformedHtlcMessage {
   const m = {
     type: 'update_fail_malformed_htlc' as const,
@@ -151,6 +158,7 @@ export function decodeUpdateFailMalformedHtlc(r: WireReader): UpdateFailMalforme
   return withUnknown(m, decodeExtension(r));
 }
 
+/** Writes a `update_fail_malformed_htlc` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeUpdateFailMalformedHtlc(
   w: WireWriter,
   m: UpdateFailMalformedHtlcMessage,
@@ -174,6 +182,7 @@ export interface CommitmentSignedMessage {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `commitment_signed` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeCommitmentSigned(r: WireReader): CommitmentSignedMessage {
   const channelId = r.bytes32('channel_id');
   const signature = r.signature();
@@ -188,6 +197,7 @@ export function decodeCommitmentSigned(r: WireReader): CommitmentSignedMessage {
   return withUnknown(m, decodeExtension(r));
 }
 
+/** Writes a `commitment_signed` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeCommitmentSigned(w: WireWriter, m: CommitmentSignedMessage): void {
   w.bytes32(m.channelId, 'channel_id');
   w.signature(m.signature);
@@ -208,6 +218,7 @@ export interface RevokeAndAckMessage {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `revoke_and_ack` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeRevokeAndAck(r: WireReader): RevokeAndAckMessage {
   const m = {
     type: 'revoke_and_ack' as const,
@@ -218,6 +229,7 @@ export function decodeRevokeAndAck(r: WireReader): RevokeAndAckMessage {
   return withUnknown(m, decodeExtension(r));
 }
 
+/** Writes a `revoke_and_ack` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeRevokeAndAck(w: WireWriter, m: RevokeAndAckMessage): void {
   w.bytes32(m.channelId, 'channel_id');
   w.bytes32(m.perCommitmentSecret, 'per_commitment_secret');
@@ -233,6 +245,7 @@ export interface UpdateFeeMessage {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `update_fee` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeUpdateFee(r: WireReader): UpdateFeeMessage {
   const m = {
     type: 'update_fee' as const,
@@ -242,6 +255,7 @@ export function decodeUpdateFee(r: WireReader): UpdateFeeMessage {
   return withUnknown(m, decodeExtension(r));
 }
 
+/** Writes a `update_fee` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeUpdateFee(w: WireWriter, m: UpdateFeeMessage): void {
   w.bytes32(m.channelId, 'channel_id');
   w.u32(m.feerateSatPerKw, 'feerate_per_kw');

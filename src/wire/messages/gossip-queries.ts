@@ -91,6 +91,7 @@ export interface QueryShortChannelIdsMessage extends QueryShortChannelIdsTlvs {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `query_short_channel_ids` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeQueryShortChannelIds(r: WireReader): QueryShortChannelIdsMessage {
   const chainHash = r.chainHash();
   const shortChannelIds = readShortIds(r);
@@ -101,6 +102,7 @@ export function decodeQueryShortChannelIds(r: WireReader): QueryShortChannelIdsM
   );
 }
 
+/** Writes a `query_short_channel_ids` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeQueryShortChannelIds(w: WireWriter, m: QueryShortChannelIdsMessage): void {
   w.chainHash(m.chainHash);
   writeShortIds(w, m.shortChannelIds);
@@ -116,6 +118,7 @@ export interface ReplyShortChannelIdsEndMessage {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `reply_short_channel_ids_end` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeReplyShortChannelIdsEnd(r: WireReader): ReplyShortChannelIdsEndMessage {
   const m = {
     type: 'reply_short_channel_ids_end' as const,
@@ -125,6 +128,7 @@ export function decodeReplyShortChannelIdsEnd(r: WireReader): ReplyShortChannelI
   return withUnknown(m, decodeExtension(r));
 }
 
+/** Writes a `reply_short_channel_ids_end` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeReplyShortChannelIdsEnd(
   w: WireWriter,
   m: ReplyShortChannelIdsEndMessage,
@@ -158,6 +162,7 @@ export interface QueryChannelRangeMessage extends QueryChannelRangeTlvs {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `query_channel_range` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeQueryChannelRange(r: WireReader): QueryChannelRangeMessage {
   const m = {
     type: 'query_channel_range' as const,
@@ -169,6 +174,7 @@ export function decodeQueryChannelRange(r: WireReader): QueryChannelRangeMessage
   return withUnknown({ ...m, ...values }, unknownOddTlvs);
 }
 
+/** Writes a `query_channel_range` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeQueryChannelRange(w: WireWriter, m: QueryChannelRangeMessage): void {
   w.chainHash(m.chainHash);
   w.u32(m.firstBlocknum, 'first_blocknum');
@@ -249,6 +255,7 @@ export interface ReplyChannelRangeMessage extends ReplyChannelRangeTlvs {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `reply_channel_range` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeReplyChannelRange(r: WireReader): ReplyChannelRangeMessage {
   const m = {
     type: 'reply_channel_range' as const,
@@ -262,6 +269,7 @@ export function decodeReplyChannelRange(r: WireReader): ReplyChannelRangeMessage
   return withUnknown({ ...m, ...values }, unknownOddTlvs);
 }
 
+/** Writes a `reply_channel_range` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeReplyChannelRange(w: WireWriter, m: ReplyChannelRangeMessage): void {
   w.chainHash(m.chainHash);
   w.u32(m.firstBlocknum, 'first_blocknum');
@@ -283,6 +291,7 @@ export interface GossipTimestampFilterMessage {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `gossip_timestamp_filter` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeGossipTimestampFilter(r: WireReader): GossipTimestampFilterMessage {
   const m = {
     type: 'gossip_timestamp_filter' as const,
@@ -293,6 +302,7 @@ export function decodeGossipTimestampFilter(r: WireReader): GossipTimestampFilte
   return withUnknown(m, decodeExtension(r));
 }
 
+/** Writes a `gossip_timestamp_filter` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeGossipTimestampFilter(w: WireWriter, m: GossipTimestampFilterMessage): void {
   w.chainHash(m.chainHash);
   w.u32(m.firstTimestamp, 'first_timestamp');

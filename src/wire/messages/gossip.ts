@@ -37,6 +37,7 @@ export interface ChannelAnnouncementMessage {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `channel_announcement` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeChannelAnnouncement(r: WireReader): ChannelAnnouncementMessage {
   const m = {
     type: 'channel_announcement' as const,
@@ -55,6 +56,7 @@ export function decodeChannelAnnouncement(r: WireReader): ChannelAnnouncementMes
   return withUnknown(m, decodeExtension(r));
 }
 
+/** Writes a `channel_announcement` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeChannelAnnouncement(w: WireWriter, m: ChannelAnnouncementMessage): void {
   w.signature(m.nodeSignature1, 'node_signature_1');
   w.signature(m.nodeSignature2, 'node_signature_2');
@@ -88,6 +90,7 @@ export interface NodeAnnouncementMessage {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `node_announcement` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeNodeAnnouncement(r: WireReader): NodeAnnouncementMessage {
   const signature = r.signature();
   const features = r.u16Bytes('features');
@@ -109,6 +112,7 @@ export function decodeNodeAnnouncement(r: WireReader): NodeAnnouncementMessage {
   return withUnknown(m, decodeExtension(r));
 }
 
+/** Writes a `node_announcement` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeNodeAnnouncement(w: WireWriter, m: NodeAnnouncementMessage): void {
   w.signature(m.signature);
   w.u16Bytes(m.features, 'features');
@@ -153,6 +157,7 @@ export interface ChannelUpdateMessage {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `channel_update` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeChannelUpdate(r: WireReader): ChannelUpdateMessage {
   const m = {
     type: 'channel_update' as const,
@@ -171,6 +176,7 @@ export function decodeChannelUpdate(r: WireReader): ChannelUpdateMessage {
   return withUnknown(m, decodeExtension(r));
 }
 
+/** Writes a `channel_update` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeChannelUpdate(w: WireWriter, m: ChannelUpdateMessage): void {
   w.signature(m.signature);
   w.chainHash(m.chainHash);
@@ -199,6 +205,7 @@ export interface AnnouncementSignaturesMessage {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `announcement_signatures` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeAnnouncementSignatures(r: WireReader): AnnouncementSignaturesMessage {
   const m = {
     type: 'announcement_signatures' as const,
@@ -210,6 +217,7 @@ export function decodeAnnouncementSignatures(r: WireReader): AnnouncementSignatu
   return withUnknown(m, decodeExtension(r));
 }
 
+/** Writes a `announcement_signatures` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeAnnouncementSignatures(
   w: WireWriter,
   m: AnnouncementSignaturesMessage,
@@ -222,12 +230,13 @@ export function encodeAnnouncementSignatures(
 }
 
 /**
- * The bytes a gossip signature covers, as a view into `message` (a whole message, type
- * included): everything after the signature fields, extension included (BOLT 7). The signature
+ * The bytes a gossip signature covers, as a view into `message` (not a copy: hash it, do not
+ * keep it) of a whole message, type included: everything after the signature fields, extension included (BOLT 7). The signature
  * is over the double-SHA256 of these bytes. Throws `DecodeError` for any other type or a
  * message too short to hold its signatures.
  */
 export function gossipSignedBytes(message: Uint8Array): Uint8Array {
+  if (!(message instanceof Uint8Array)) throw new DecodeError('gossip: expected a Uint8Array');
   if (message.length < 2) throw new DecodeError('gossip: message shorter than its type');
   const type = (message[0]! << 8) | message[1]!;
   let skip: number;
@@ -236,5 +245,5 @@ export function gossipSignedBytes(message: Uint8Array): Uint8Array {
     skip = 2 + 64;
   } else throw new DecodeError(`gossip: type ${type} is not a signed gossip message`);
   if (message.length < skip) throw new DecodeError('gossip: message shorter than its signatures');
-  return message.subarray(skip);
+  return new Uint8Array(message.buffer, message.byteOffset + skip, message.length - skip);
 }

@@ -58,6 +58,7 @@ export interface ChannelReestablishMessage extends ChannelReestablishTlvs {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `channel_reestablish` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeChannelReestablish(r: WireReader): ChannelReestablishMessage {
   const m = {
     type: 'channel_reestablish' as const,
@@ -71,6 +72,7 @@ export function decodeChannelReestablish(r: WireReader): ChannelReestablishMessa
   return withUnknown({ ...m, ...values }, unknownOddTlvs);
 }
 
+/** Writes a `channel_reestablish` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeChannelReestablish(w: WireWriter, m: ChannelReestablishMessage): void {
   w.bytes32(m.channelId, 'channel_id');
   w.u64(m.nextCommitmentNumber, 'next_commitment_number');

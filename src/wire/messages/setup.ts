@@ -60,6 +60,7 @@ export interface InitMessage extends InitTlvs {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `init` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeInit(r: WireReader): InitMessage {
   const globalFeatures = r.u16Bytes('globalfeatures');
   const features = r.u16Bytes('features');
@@ -67,6 +68,7 @@ export function decodeInit(r: WireReader): InitMessage {
   return withUnknown({ type: 'init', globalFeatures, features, ...values }, unknownOddTlvs);
 }
 
+/** Writes a `init` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeInit(w: WireWriter, m: InitMessage): void {
   w.u16Bytes(m.globalFeatures, 'globalfeatures');
   w.u16Bytes(m.features, 'features');
@@ -92,24 +94,28 @@ export interface WarningMessage {
   readonly unknownOddTlvs?: readonly TlvRecord[];
 }
 
+/** Reads a `error` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeError(r: WireReader): ErrorMessage {
   const channelId = r.bytes32('channel_id');
   const data = r.u16Bytes('data');
   return withUnknown({ type: 'error', channelId, data }, decodeExtension(r));
 }
 
+/** Writes a `error` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeError(w: WireWriter, m: ErrorMessage): void {
   w.bytes32(m.channelId, 'channel_id');
   w.u16Bytes(m.data, 'data');
   encodeExtension(w, m.unknownOddTlvs);
 }
 
+/** Reads a `warning` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodeWarning(r: WireReader): WarningMessage {
   const channelId = r.bytes32('channel_id');
   const data = r.u16Bytes('data');
   return withUnknown({ type: 'warning', channelId, data }, decodeExtension(r));
 }
 
+/** Writes a `warning` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodeWarning(w: WireWriter, m: WarningMessage): void {
   w.bytes32(m.channelId, 'channel_id');
   w.u16Bytes(m.data, 'data');
@@ -138,23 +144,27 @@ export interface PongMessage {
 /** `num_pong_bytes` at or above this asks for no reply (BOLT 1). */
 export const PING_NO_REPLY_THRESHOLD = 65532;
 
+/** Reads a `ping` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodePing(r: WireReader): PingMessage {
   const numPongBytes = r.u16('num_pong_bytes');
   const ignored = r.u16Bytes('ignored');
   return withUnknown({ type: 'ping', numPongBytes, ignored }, decodeExtension(r));
 }
 
+/** Writes a `ping` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodePing(w: WireWriter, m: PingMessage): void {
   w.u16(m.numPongBytes, 'num_pong_bytes');
   w.u16Bytes(m.ignored, 'ignored');
   encodeExtension(w, m.unknownOddTlvs);
 }
 
+/** Reads a `pong` payload (after the 2-byte type); `DecodeError` on bad input. */
 export function decodePong(r: WireReader): PongMessage {
   const ignored = r.u16Bytes('ignored');
   return withUnknown({ type: 'pong', ignored }, decodeExtension(r));
 }
 
+/** Writes a `pong` payload (without the type); `APIMisuseError` on a bad field. */
 export function encodePong(w: WireWriter, m: PongMessage): void {
   w.u16Bytes(m.ignored, 'ignored');
   encodeExtension(w, m.unknownOddTlvs);
