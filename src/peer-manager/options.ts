@@ -132,7 +132,7 @@ export const DisconnectReason = {
   IncompatibleChain: 'incompatibleChain',
   /** The peer sent a message of an even type we do not handle (BOLT 1). */
   UnknownEvenMessage: 'unknownEvenMessage',
-  /** Another connection to the same node id completed its handshake first. */
+  /** Another connection to the same node id won (see the rule in `peer-manager.ts`). */
   DuplicateConnection: 'duplicateConnection',
   /** The peer's node id is our own. */
   SelfConnection: 'selfConnection',

@@ -11,10 +11,13 @@
  * asynchronous inside: every call does its work before it returns.
  *
  * Rules chosen here:
- * - At most one connection per node id. The first connection to complete its handshake wins;
- *   a later one, inbound or outbound, is dropped (`duplicateConnection`) as soon as its
- *   handshake completes, before `init`. `newOutboundConnection` to a node that is already
- *   connected throws `APIMisuse` up front, which saves the handshake.
+ * - At most one connection per node id, settled when a second connection to the same node
+ *   completes its handshake; the loser is dropped with reason `duplicateConnection`. Same
+ *   direction (the peer reconnected, e.g. after a restart while we still held its old
+ *   connection): the newer connection replaces the older. Opposite directions (both sides
+ *   dialled at once): the connection dialled by the node with the smaller node id wins, which
+ *   both sides compute alike, so exactly one survives. `newOutboundConnection` to a node that
+ *   is already connected throws `APIMisuse` up front, which saves a handshake.
  * - Keep-alive: every tick pings each connected peer with no ping outstanding; a ping unanswered
  *   for `pingTimeoutTicks` ticks (default 1: by the next tick) drops the peer.
  * - A peer whose answers pile up unread gets reads paused, then is dropped at

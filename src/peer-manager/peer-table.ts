@@ -163,12 +163,13 @@ export class PeerTable {
     }
     const existing = this.byNodeId.get(nodeId);
     if (existing !== undefined && existing !== conn) {
-      this.drop(
-        conn,
-        DisconnectReason.DuplicateConnection,
-        `already connected on ${existing.descriptor.id}`,
-      );
-      return;
+      if (this.keepExisting(existing, conn)) {
+        const why = `already connected on ${existing.descriptor.id}`;
+        this.drop(conn, DisconnectReason.DuplicateConnection, why);
+        return;
+      }
+      const why = `replaced by the connection on ${conn.descriptor.id}`;
+      this.drop(existing, DisconnectReason.DuplicateConnection, why);
     }
     this.byNodeId.set(nodeId, conn);
     conn.state = 'awaitingInit';
@@ -177,6 +178,19 @@ export class PeerTable {
     const report = addr !== undefined && (sendPrivateRemoteAddress || !isPrivateAddress(addr));
     this.enqueue(conn, buildInit(initFeatures, chainHash, report ? addr : undefined));
     this.log('debug', `handshake complete on ${conn.descriptor.id}, init sent`, nodeId);
+  }
+
+  /**
+   * Which of two connections to one peer survives, decided when the second completes its
+   * handshake. Same direction (the peer reconnected, say after a restart): the newer one, since
+   * the older is most likely dead. Opposite directions (both sides dialled at once): the one
+   * dialled by the node with the smaller node id, a rule both sides compute alike, so exactly
+   * one connection survives instead of each side dropping a different one.
+   */
+  private keepExisting(existing: Connection, fresh: Connection): boolean {
+    if (existing.inbound === fresh.inbound) return false;
+    const weDialTheKeeper = this.config.ourNodeId < fresh.nodeId!;
+    return existing.inbound !== weDialTheKeeper;
   }
 
   /** The peer's acceptable `init` arrived: the peer is connected. */
