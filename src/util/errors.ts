@@ -29,6 +29,8 @@ export const ErrorCode = {
   CustomMessageRejected: 'CustomMessageRejected',
   /** A store could not read or durably write, list or remove (an I/O failure). */
   PersistenceError: 'PersistenceError',
+  /** A network connection could not be made or did not complete its handshake in time. */
+  ConnectionFailed: 'ConnectionFailed',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
