@@ -31,6 +31,8 @@ export const ErrorCode = {
   PersistenceError: 'PersistenceError',
   /** A network connection could not be made or did not complete its handshake in time. */
   ConnectionFailed: 'ConnectionFailed',
+  /** A BOLT 2 channel rule was broken (by the peer, or by a request we refuse); see `action`. */
+  ChannelError: 'ChannelError',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
