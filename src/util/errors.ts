@@ -33,6 +33,11 @@ export const ErrorCode = {
   ConnectionFailed: 'ConnectionFailed',
   /** A BOLT 2 channel rule was broken (by the peer, or by a request we refuse); see `action`. */
   ChannelError: 'ChannelError',
+  /**
+   * A BOLT 4 onion, hop payload or blinded-path record was refused; the error carries the
+   * `failureCode` to return to the sender.
+   */
+  OnionError: 'OnionError',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
