@@ -38,6 +38,8 @@ export const ErrorCode = {
    * `failureCode` to return to the sender.
    */
   OnionError: 'OnionError',
+  /** A BOLT 11 invoice string was refused; the error's `reason` says which rule it broke. */
+  InvalidInvoice: 'InvalidInvoice',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
