@@ -12,7 +12,11 @@ import type { SignableInput } from '../keys/signable-tx.js';
 import { APIMisuseError } from '../util/errors.js';
 import { assertChannelType, hasAnchors, type ChannelType } from './channel-type.js';
 import { validateCommitmentKeys, type CommitmentKeys } from './commitment-keys.js';
-import { commitmentObscuringFactor, obscuredCommitmentFields } from './commitment-number.js';
+import {
+  commitmentObscuringFactor,
+  MAX_COMMITMENT_NUMBER,
+  obscuredCommitmentFields,
+} from './commitment-number.js';
 import { TransactionError } from './errors.js';
 import {
   ANCHOR_OUTPUT_VALUE_SAT,
@@ -24,6 +28,7 @@ import {
 import { sortOutputs } from './output-ordering.js';
 import { anchorWitnessScript } from './scripts/anchor.js';
 import { fundingWitnessScript } from './scripts/funding.js';
+import { assertCompressedKeyShape } from './scripts/keys-shape.js';
 import { offeredHtlcWitnessScript, receivedHtlcWitnessScript } from './scripts/htlc.js';
 import { p2wshScriptPubkey } from './scripts/templates.js';
 import { toLocalWitnessScript } from './scripts/to-local.js';
@@ -139,6 +144,9 @@ function checkParams(p: CommitmentParams, crypto: CryptoBackend): void {
   if (typeof p !== 'object' || p === null) throw new APIMisuseError('params: expected an object');
   assertOutPoint(p.fundingOutpoint, 'fundingOutpoint');
   assertSat(p.fundingValueSat, 'fundingValueSat');
+  assertUint(p.commitmentNumber, MAX_COMMITMENT_NUMBER, 'commitmentNumber');
+  assertCompressedKeyShape(p.openerPaymentBasepoint, 'openerPaymentBasepoint');
+  assertCompressedKeyShape(p.accepterPaymentBasepoint, 'accepterPaymentBasepoint');
   assertUint(p.toSelfDelay, U16_MAX, 'toSelfDelay');
   assertSat(p.dustLimitSat, 'dustLimitSat');
   assertUint(p.feerateSatPerKw, U32_MAX, 'feerateSatPerKw');

@@ -75,6 +75,8 @@ export interface HtlcTransactionParams {
   readonly channelType: ChannelType;
   readonly revocationPubkey: Uint8Array;
   readonly localDelayedPubkey: Uint8Array;
+  /** Carried into the result: the HTLC's index in the commitment's `params.htlcs`. */
+  readonly htlcIndex?: number | undefined;
 }
 
 /**
@@ -86,7 +88,6 @@ export interface HtlcTransactionParams {
 export function buildHtlcTransaction(
   params: HtlcTransactionParams,
   crypto: CryptoBackend = nobleBackend,
-  htlcIndex?: number,
 ): HtlcTransaction {
   const { htlc, channelType } = params;
   assertLength(params.commitmentTxid, 32, 'commitmentTxid');
@@ -136,7 +137,7 @@ export function buildHtlcTransaction(
     kind: htlc.offered ? HtlcTxKind.Timeout : HtlcTxKind.Success,
     channelType,
     htlc,
-    htlcIndex,
+    htlcIndex: params.htlcIndex,
     commitmentOutputIndex: params.commitmentOutputIndex,
     tx,
     witnessScript: params.witnessScript,
@@ -169,9 +170,9 @@ export function buildHtlcTransactions(
           channelType: params.channelType,
           revocationPubkey: params.keys.revocationPubkey,
           localDelayedPubkey: params.keys.localDelayedPubkey,
+          htlcIndex: o.htlcIndex,
         },
         crypto,
-        o.htlcIndex,
       ),
     );
   });
