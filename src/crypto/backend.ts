@@ -60,6 +60,18 @@ export interface CryptoBackend {
     plaintext: Uint8Array,
     aad: Uint8Array,
   ): Uint8Array;
+  /**
+   * Optional: `aeadEncrypt` writing ciphertext || tag into `output` (exactly plaintext length
+   * + 16 bytes) instead of a new array, so the BOLT 8 transport assembles a frame without copying
+   * it again. Throws `CryptoError` when `output` has the wrong length.
+   */
+  aeadEncryptInto?(
+    key32: Uint8Array,
+    nonce12: Uint8Array,
+    plaintext: Uint8Array,
+    aad: Uint8Array,
+    output: Uint8Array,
+  ): void;
   /** ChaCha20-Poly1305 decrypt; returns `null` when the tag does not verify. */
   aeadDecrypt(
     key32: Uint8Array,

@@ -147,6 +147,12 @@ export const nobleBackend: CryptoBackend = {
     fixedLength(nonce, 12, 'aead nonce');
     return chacha20poly1305(key, nonce, aad).encrypt(plaintext);
   },
+  aeadEncryptInto(key, nonce, plaintext, aad, output) {
+    fixedLength(key, 32, 'aead key');
+    fixedLength(nonce, 12, 'aead nonce');
+    fixedLength(output, plaintext.length + 16, 'aead output');
+    chacha20poly1305(key, nonce, aad).encrypt(plaintext, output);
+  },
   aeadDecrypt(key, nonce, ciphertext, aad) {
     fixedLength(key, 32, 'aead key');
     fixedLength(nonce, 12, 'aead nonce');

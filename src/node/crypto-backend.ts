@@ -91,9 +91,39 @@ function ripemd160(data: Uint8Array): Uint8Array {
 
 type SymmetricPart = Pick<
   CryptoBackend,
-  'sha256' | 'ripemd160' | 'hash160' | 'hmacSha256' | 'aeadEncrypt' | 'aeadDecrypt' | 'chacha20'
+  | 'sha256'
+  | 'ripemd160'
+  | 'hash160'
+  | 'hmacSha256'
+  | 'aeadEncrypt'
+  | 'aeadEncryptInto'
+  | 'aeadDecrypt'
+  | 'chacha20'
 >;
 type CurvePart = Omit<CryptoBackend, keyof SymmetricPart | 'name'>;
+
+/**
+ * OpenSSL's AEAD. Node hands the ciphertext back in a new buffer, so writing it into `output` is
+ * the one copy a BOLT 8 frame needs; a caller assembling a frame saves a second one.
+ */
+function aeadEncryptInto(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  plaintext: Uint8Array,
+  aad: Uint8Array,
+  output: Uint8Array,
+): void {
+  checkLength(key, 32, 'aead key');
+  checkLength(nonce, 12, 'aead nonce');
+  checkLength(output, plaintext.length + TAG_LENGTH, 'aead output');
+  const cipher = createCipheriv(AEAD, key, nonce, AEAD_OPTIONS);
+  // Leaving out an empty AAD saves a native call per message (BOLT 8 frames have none).
+  if (aad.length > 0) cipher.setAAD(aad, { plaintextLength: plaintext.length });
+  const body = cipher.update(plaintext);
+  cipher.final();
+  output.set(body, 0);
+  output.set(cipher.getAuthTag(), body.length);
+}
 
 /** OpenSSL implementations of the hash and symmetric half of the interface. */
 function opensslPart(): SymmetricPart {
@@ -107,18 +137,11 @@ function opensslPart(): SymmetricPart {
     hmacSha256: (key, data) => plain(createHmac('sha256', key).update(data).digest()),
 
     aeadEncrypt(key, nonce, plaintext, aad) {
-      checkLength(key, 32, 'aead key');
-      checkLength(nonce, 12, 'aead nonce');
-      const cipher = createCipheriv(AEAD, key, nonce, AEAD_OPTIONS);
-      // Leaving out an empty AAD saves a native call per message (BOLT 8 frames have none).
-      if (aad.length > 0) cipher.setAAD(aad, { plaintextLength: plaintext.length });
-      const body = cipher.update(plaintext);
-      cipher.final();
-      const out = new Uint8Array(body.length + TAG_LENGTH);
-      out.set(body, 0);
-      out.set(cipher.getAuthTag(), body.length);
+      const out = new Uint8Array(plaintext.length + TAG_LENGTH);
+      aeadEncryptInto(key, nonce, plaintext, aad, out);
       return out;
     },
+    aeadEncryptInto,
     aeadDecrypt(key, nonce, ciphertext, aad) {
       checkLength(key, 32, 'aead key');
       checkLength(nonce, 12, 'aead nonce');

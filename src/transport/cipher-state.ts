@@ -41,11 +41,17 @@ export class CipherState {
     this.crypto = crypto;
   }
 
-  /** Encrypts with an empty associated data under the next nonce; returns ciphertext || MAC. */
-  encrypt(plaintext: Uint8Array): Uint8Array {
-    const out = this.crypto.aeadEncrypt(this.key, this.nonce, plaintext, EMPTY);
+  /**
+   * Encrypts with an empty associated data under the next nonce, writing ciphertext || MAC into
+   * `output` (plaintext length + 16 bytes), without an intermediate array when the backend can.
+   */
+  encryptInto(plaintext: Uint8Array, output: Uint8Array): void {
+    if (this.crypto.aeadEncryptInto !== undefined) {
+      this.crypto.aeadEncryptInto(this.key, this.nonce, plaintext, EMPTY, output);
+    } else {
+      output.set(this.crypto.aeadEncrypt(this.key, this.nonce, plaintext, EMPTY));
+    }
     this.advance();
-    return out;
   }
 
   /** Decrypts under the next nonce; `null` when the MAC does not verify. */
@@ -92,11 +98,10 @@ export class MessageEncryptor {
     }
     this.lengthBytes[0] = message.length >>> 8;
     this.lengthBytes[1] = message.length & 0xff;
-    const header = this.state.encrypt(this.lengthBytes);
-    const body = this.state.encrypt(message);
-    const frame = new Uint8Array(header.length + body.length);
-    frame.set(header, 0);
-    frame.set(body, header.length);
+    // One array for the whole frame; both parts are encrypted straight into it.
+    const frame = new Uint8Array(LENGTH_HEADER_LENGTH + message.length + MAC_LENGTH);
+    this.state.encryptInto(this.lengthBytes, frame.subarray(0, LENGTH_HEADER_LENGTH));
+    this.state.encryptInto(message, frame.subarray(LENGTH_HEADER_LENGTH));
     return frame;
   }
 }

@@ -331,6 +331,23 @@ export function runBackendSuite(backend: CryptoBackend, label = backend.name): v
         ).toEqual(plaintext);
       });
 
+      it('aeadEncryptInto, where offered, writes the same bytes in place', () => {
+        if (b.aeadEncryptInto === undefined) return;
+        const frame = new Uint8Array(5 + plaintext.length + 16).fill(0xee);
+        b.aeadEncryptInto(key, nonce, offset(plaintext), aad, frame.subarray(5));
+        expect(toHex(frame.subarray(5))).toBe(sealed);
+        expect(frame.subarray(0, 5)).toEqual(new Uint8Array(5).fill(0xee));
+        const tagOnly = new Uint8Array(16);
+        b.aeadEncryptInto(key, nonce, new Uint8Array(0), aad, tagOnly);
+        expect(tagOnly).toEqual(b.aeadEncrypt(key, nonce, new Uint8Array(0), aad));
+        expectCryptoError(() => {
+          b.aeadEncryptInto!(key, nonce, plaintext, aad, new Uint8Array(plaintext.length + 15));
+        });
+        expectCryptoError(() => {
+          b.aeadEncryptInto!(key.subarray(1), nonce, plaintext, aad, frame.subarray(5));
+        });
+      });
+
       it('aeadDecrypt returns null on any tampering', () => {
         const bad = fromHex(sealed);
         bad[bad.length - 1]! ^= 1;

@@ -2,6 +2,7 @@
 // rotation over long sessions, the 65535-byte limit, and how failures leave the transport.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { CryptoBackend } from '../../src/crypto/backend.js';
 import { CipherState, MessageEncryptor } from '../../src/transport/cipher-state.js';
 import { PeerTransport } from '../../src/transport/peer-transport.js';
 import { concatBytes, fromHex, toHex } from '../../src/util/bytes.js';
@@ -113,6 +114,25 @@ describe('PeerTransport streaming', () => {
     const batch = Array.from({ length: 50 }, (_, i) => message(i));
     const out = bob.receive(concatBytes(...batch.map((m) => alice.encryptMessage(m))));
     expect(out.messages).toEqual(batch);
+  });
+
+  it('works on a backend without aeadEncryptInto, frame for frame', () => {
+    const withoutInto: CryptoBackend = { ...crypto };
+    delete withoutInto.aeadEncryptInto;
+    const init = vectors.initiator[0]!;
+    const plain = PeerTransport.initiator({
+      ...nodeOptions(init),
+      remoteNodeId: fromHex(init.keys.rs_pub!),
+      crypto: withoutInto,
+    });
+    const { alice } = connectedPair();
+    plain.start();
+    plain.receive(fromHex(act(init, 2).input!));
+    for (const size of [0, 1, 500, 65535]) {
+      expect(toHex(plain.encryptMessage(message(size, size)))).toBe(
+        toHex(alice.encryptMessage(message(size, size))),
+      );
+    }
   });
 
   it('carries a 65535-byte message and refuses 65536 bytes', () => {
