@@ -99,10 +99,11 @@ describe('LDK <-> LDK over TCP', () => {
   });
 
   test('a burst of large messages survives write backpressure, in order', async () => {
+    // One synchronous loop offers 6 MB while alice reads nothing, more than a loopback
+    // connection buffers (about 4 MB with Linux defaults), so bob's bridge must wait for 'drain'.
     const count = 100;
     const before = alice.receivedCustomMessages.length;
     for (let i = 0; i < count; i++) {
-      // 60,000 bytes each: 6 MB total, far beyond Node's and LDK's send buffers.
       const payload = new Uint8Array(60_000).fill(i & 0xff);
       payload[0] = i >> 8;
       bob.sendCustomMessage(alice.nodeIdHex, 32773, payload);
