@@ -1,6 +1,9 @@
 /**
- * boltkit: the platform-neutral public API. Named exports only; internals stay unexported.
+ * boltkit: the platform-neutral public API. Named exports only; internals (codecs, the channel
+ * state machine, helpers) stay unexported and tests import them by path.
  */
+
+// Errors and logging.
 export {
   BoltkitError,
   DecodeError,
@@ -11,5 +14,61 @@ export {
 } from './util/errors.js';
 export type { Logger, LogRecord } from './util/logger.js';
 export { LogLevel, nullLogger } from './util/logger.js';
+
+// Crypto backends.
 export type { CryptoBackend } from './crypto/backend.js';
 export { nobleBackend } from './crypto/noble.js';
+
+// Wire: features and short channel ids (message codecs stay internal).
+export { Features, FeatureDependencyError } from './wire/features.js';
+export {
+  ourInitFeatures,
+  ourNodeAnnouncementFeatures,
+  ourInvoiceFeatures,
+} from './wire/our-features.js';
+export type { ShortChannelId } from './wire/short-channel-id.js';
+export { formatShortChannelId, parseShortChannelId } from './wire/short-channel-id.js';
+
+// Transport (BOLT 8), for hosts that drive a connection without the PeerManager.
+export { PeerTransport } from './transport/peer-transport.js';
+export { TransportError, TransportFailure } from './transport/errors.js';
+
+// Keys and signing.
+export type { KeysInterface, RecoverableSignature } from './keys/keys-interface.js';
+export { KeysManager } from './keys/keys-manager.js';
+export type { KeysManagerOptions } from './keys/keys-manager.js';
+export { InMemorySigner } from './keys/in-memory-signer.js';
+export type {
+  ChannelSigner,
+  ChannelPublicKeys,
+  ChannelParameters,
+  CounterpartyCommitmentRequest,
+  CounterpartyCommitmentSignatures,
+} from './keys/channel-signer.js';
+export type { SignableInput } from './keys/signable-tx.js';
+export { SighashType } from './keys/signable-tx.js';
+export { SignerError, SignerRefusal } from './keys/errors.js';
+
+// Chain: the interfaces a host implements or picks.
+export type { BroadcasterInterface } from './chain/broadcaster.js';
+export type { FeeEstimator } from './chain/fee-estimator.js';
+export {
+  ConfirmationTarget,
+  boundedFeeEstimator,
+  FEERATE_FLOOR_SAT_PER_KW,
+} from './chain/fee-estimator.js';
+export type { Filter, WatchedOutput } from './chain/filter.js';
+export type { Listen, TransactionData } from './chain/listen.js';
+export type { Confirm, RelevantTxid } from './chain/confirm.js';
+export type { BestBlock } from './chain/best-block.js';
+export type { Block, BlockHeader } from './chain/block.js';
+export { decodeBlock, decodeBlockHeader, blockHash } from './chain/block.js';
+export type { OutPoint } from './chain/outpoint.js';
+export { parseOutPoint, formatOutPoint } from './chain/outpoint.js';
+export type { Watch, ChannelMonitor, ChannelMonitorUpdate, MonitorEvent } from './chain/watch.js';
+export { ChannelMonitorUpdateStatus } from './chain/watch.js';
+
+// Persistence.
+export type { KVStore } from './persist/kv-store.js';
+export { MemoryKVStore } from './persist/memory-store.js';
+export { InvalidStoreKeyError, PersistenceError } from './persist/errors.js';
