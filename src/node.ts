@@ -1,4 +1,18 @@
 /**
  * boltkit/node: adapters that need Node.js (TCP sockets, the filesystem, OpenSSL).
  */
-export {};
+export {
+  connectOutbound,
+  listenInbound,
+  startBackgroundTimers,
+  ConnectionFailedError,
+  ConnectionFailure,
+} from './node/tcp.js';
+export type {
+  ConnectOutboundOptions,
+  OutboundConnection,
+  ListenInboundOptions,
+  InboundListener,
+} from './node/tcp.js';
+export { NodeSocketDescriptor } from './node/socket-descriptor.js';
+export { netAddressOf } from './node/net-address.js';
