@@ -47,6 +47,14 @@ describe('LDK <-> LDK over TCP', () => {
     expect(bob.nodeIdHex).not.toBe(alice.nodeIdHex);
   });
 
+  test('an off-curve node id is refused before it reaches WASM', async () => {
+    // x = 2^256 - 1 is above the field prime: LDK would panic on it and poison the instance.
+    await expect(alice.connectTcp('127.0.0.1', 9, `02${'ff'.repeat(32)}`)).rejects.toThrow();
+    expect(() => {
+      alice.sendCustomMessage(`03${'00'.repeat(32)}`, 32769, new Uint8Array(0));
+    }).toThrow();
+  });
+
   test('handshake and init complete; both list each other', async () => {
     const port = await alice.listenTcp();
     await bob.connectTcp('127.0.0.1', port, alice.nodeIdHex);

@@ -237,6 +237,8 @@ export class LdkNode {
     this.timer = setInterval(() => {
       this.processEvents();
     }, options.processIntervalMs ?? 10);
+    // Open sockets keep the process alive while they matter; the timer alone never does.
+    this.timer.unref();
   }
 
   /** Loads the WASM module if needed and starts a node. */
