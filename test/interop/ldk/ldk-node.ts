@@ -10,7 +10,6 @@
  */
 import { createServer, connect as netConnect } from 'node:net';
 import type { AddressInfo, Server, Socket } from 'node:net';
-import { Point } from '@noble/secp256k1';
 import { hex } from '@scure/base';
 import type {
   BroadcasterInterface,
@@ -26,7 +25,6 @@ import type {
   Persist,
   PeerManager,
   RoutingMessageHandler,
-  UserConfig,
 } from 'lightningdevkit';
 import { LdkCustomMessages, featureBitsFromLeFlags } from './custom-messages.js';
 import type { PeerLifecycleRecord, ReceivedCustomMessage } from './custom-messages.js';
@@ -35,18 +33,17 @@ import type { Ldk } from './load.js';
 import { SocketBridge } from './socket-bridge.js';
 import type { SocketBridgeStats } from './socket-bridge.js';
 import { TestChain } from './test-chain.js';
+import { parseNodeId } from './node-id.js';
+import { makeUserConfig } from './user-config.js';
+import type { LdkConfigOptions } from './user-config.js';
 
-export interface LdkNodeOptions {
+export interface LdkNodeOptions extends LdkConfigOptions {
   /** 32-byte seed, or one byte repeated 32 times. Distinct seeds give distinct node ids. */
   readonly seed: Uint8Array | number;
   /** Label in log lines. */
   readonly name?: string;
   /** What the fee estimator answers for every target; 253 (the floor) by default. */
   readonly feerateSatPerKw?: number;
-  /** Offer `option_anchors_zero_fee_htlc_tx` (bit 23) in channels; off by default as in LDK 0.1. */
-  readonly anchors?: boolean;
-  /** Answer inbound channels through `OpenChannelRequest` events; on by default. */
-  readonly manuallyAcceptInboundChannels?: boolean;
   /**
    * Route gossip through a `P2PGossipSync`, so LDK advertises `gossip_queries` and sends a
    * `gossip_timestamp_filter` as real nodes do; on by default.
@@ -496,34 +493,4 @@ export class LdkNode {
       this.ldk.SocketAddress.constructor_tcp_ip_v4(octets, port),
     );
   }
-}
-
-function makeUserConfig(ldk: Ldk, options: LdkNodeOptions): UserConfig {
-  const config = ldk.UserConfig.constructor_default();
-  config.set_manually_accept_inbound_channels(options.manuallyAcceptInboundChannels ?? true);
-  const handshake = config.get_channel_handshake_config();
-  handshake.set_negotiate_anchors_zero_fee_htlc_tx(options.anchors ?? false);
-  config.set_channel_handshake_config(handshake);
-  // LDK's default dust exposure limit (about 2,500 sat at 253 sat/kW) makes back-to-back small
-  // payments fail; interop tests are not about that limit.
-  const channelConfig = config.get_channel_config();
-  channelConfig.set_max_dust_htlc_exposure(
-    ldk.MaxDustHTLCExposure.constructor_fixed_limit_msat(5_000_000_000n),
-  );
-  config.set_channel_config(channelConfig);
-  return config;
-}
-
-/** Parses a 33-byte compressed public key in hex, rejecting anything that is not on the curve. */
-export function parseNodeId(nodeIdHex: string): Uint8Array {
-  if (!/^[0-9a-fA-F]{66}$/.test(nodeIdHex)) {
-    throw new Error(`node id: expected 66 hex characters, got ${JSON.stringify(nodeIdHex)}`);
-  }
-  const bytes = hex.decode(nodeIdHex.toLowerCase());
-  try {
-    Point.fromBytes(bytes);
-  } catch (e) {
-    throw new Error(`node id: not a valid secp256k1 point: ${nodeIdHex}`, { cause: e });
-  }
-  return bytes;
 }
