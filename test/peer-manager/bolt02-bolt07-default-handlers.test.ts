@@ -3,7 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { chainHashOf } from '../../src/peer-manager/chain-hash.js';
 import { PeerError, PeerErrorAction } from '../../src/peer-manager/errors.js';
-import type { ChannelMessageHandler, OutgoingMessage } from '../../src/peer-manager/handlers.js';
+import { nobleBackend } from '../../src/crypto/noble.js';
+import type {
+  ChannelMessageHandler,
+  OutgoingMessage,
+  RoutingMessageHandler,
+} from '../../src/peer-manager/handlers.js';
 import type { PeerDisconnectedEvent } from '../../src/peer-manager/options.js';
 import { fromHex } from '../../src/util/bytes.js';
 import type { Message, UnknownMessage } from '../../src/wire/message.js';
@@ -236,5 +241,96 @@ describe('host handlers', () => {
     expect(node.logger.records.some((r) => r.level === 'error' && /oops/.test(r.message))).toBe(
       true,
     );
+  });
+});
+
+describe('routing by message type', () => {
+  class Both implements ChannelMessageHandler, RoutingMessageHandler {
+    readonly channel: string[] = [];
+    readonly routing: string[] = [];
+    readonly lifecycle: string[] = [];
+    handleChannelMessage(_n: string, m: Message | UnknownMessage): void {
+      this.channel.push('kind' in m ? String(m.type) : m.type);
+    }
+    handleRoutingMessage(_n: string, m: Message | UnknownMessage): void {
+      this.routing.push('kind' in m ? String(m.type) : m.type);
+    }
+    peerConnected(): void {
+      this.lifecycle.push('connected');
+    }
+    peerDisconnected(): void {
+      this.lifecycle.push('disconnected');
+    }
+    getAndClearPendingMessages(): OutgoingMessage[] {
+      return [];
+    }
+  }
+
+  it('BOLT 2 and announcement_signatures go to the channel handler, BOLT 7 gossip to routing', () => {
+    const channel = new Both();
+    const routing = new Both();
+    const node = makeNode('alice', {
+      channelMessageHandler: channel,
+      routingMessageHandler: routing,
+    });
+    const peer = RawPeer.dial(node.pm, 'raw');
+    peer.connect();
+    const id = new Uint8Array(32).fill(1);
+    const scid = (700_000n << 40n) | (2n << 16n) | 1n;
+    peer.send({ type: 'update_fee', channelId: id, feerateSatPerKw: 300 });
+    peer.send({
+      type: 'announcement_signatures',
+      channelId: id,
+      shortChannelId: scid,
+      nodeSignature: new Uint8Array(64).fill(1),
+      bitcoinSignature: new Uint8Array(64).fill(2),
+    });
+    peer.send({
+      type: 'channel_update',
+      signature: new Uint8Array(64).fill(3),
+      chainHash: chainHashOf('bitcoin'),
+      shortChannelId: scid,
+      timestamp: 1_700_000_000,
+      messageFlags: 1,
+      channelFlags: 0,
+      cltvExpiryDelta: 144,
+      htlcMinimumMsat: 1000n,
+      feeBaseMsat: 1000,
+      feeProportionalMillionths: 1,
+      htlcMaximumMsat: 1_000_000_000n,
+    });
+    peer.send({
+      type: 'gossip_timestamp_filter',
+      chainHash: chainHashOf('bitcoin'),
+      firstTimestamp: 0,
+      timestampRange: 1,
+    });
+    peer.send({ type: 'error', channelId: id, data: new Uint8Array(0) });
+    expect(channel.channel).toEqual(['update_fee', 'announcement_signatures', 'error']);
+    expect(routing.routing).toEqual(['channel_update', 'gossip_timestamp_filter']);
+    expect(channel.routing).toEqual([]);
+    expect(routing.channel).toEqual([]);
+    node.pm.disconnectAllPeers();
+    expect(channel.lifecycle).toEqual(['connected', 'disconnected']);
+    expect(routing.lifecycle).toEqual(['connected', 'disconnected']);
+  });
+
+  it('all crypto goes through the configured backend', () => {
+    let calls = 0;
+    const counting = new Proxy(nobleBackend, {
+      get(target, prop, receiver) {
+        const v: unknown = Reflect.get(target, prop, receiver);
+        if (typeof v !== 'function') return v;
+        return (...args: unknown[]) => {
+          calls++;
+          return (v as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const node = makeNode('alice', { crypto: counting });
+    const peer = RawPeer.dial(node.pm, 'raw');
+    peer.connect();
+    expect(node.pm.getPeerNodeIds()).toEqual([peer.nodeId]);
+    expect(calls).toBeGreaterThan(10);
   });
 });
