@@ -27,8 +27,6 @@ import { routeOf } from './message-route.js';
 import { DisconnectReason } from './options.js';
 import type { PeerTable } from './peer-table.js';
 
-const ALL_ZERO_CHANNEL = new Uint8Array(32);
-
 /** `data` of an error or warning as text when it is printable ASCII (BOLT 1), else as hex. */
 function printable(data: Uint8Array): string {
   const shown = data.subarray(0, 500);
@@ -36,20 +34,21 @@ function printable(data: Uint8Array): string {
   return JSON.stringify(String.fromCharCode(...shown));
 }
 
-function isAllZero(bytes: Uint8Array): boolean {
-  return bytes.every((b) => b === 0) && bytes.length === ALL_ZERO_CHANNEL.length;
+/** BOLT 1: an all-zero `channel_id` refers to every channel with the sender. */
+function isAllChannels(channelId: Uint8Array): boolean {
+  return channelId.length === 32 && channelId.every((b) => b === 0);
 }
 
 export class InboundProcessor {
-  private readonly ctx: PeerTable;
+  private readonly peers: PeerTable;
 
-  constructor(table: PeerTable) {
-    this.ctx = table;
+  constructor(peers: PeerTable) {
+    this.peers = peers;
   }
 
   /** Feeds `bytes` to the connection; may drop it. */
   receive(conn: Connection, bytes: Uint8Array): void {
-    const ctx = this.ctx;
+    const peers = this.peers;
     conn.bytesIn += bytes.length;
     const wasReady = conn.transport.isReady;
     let out: { send: Uint8Array[]; messages: Uint8Array[] };
@@ -58,37 +57,41 @@ export class InboundProcessor {
     } catch (e) {
       const detail = e instanceof Error ? e.message : String(e);
       const what = wasReady ? 'bad encrypted frame' : 'handshake failed';
-      ctx.drop(conn, DisconnectReason.TransportFailed, `${what}: ${detail}`);
+      peers.drop(conn, DisconnectReason.TransportFailed, `${what}: ${detail}`);
       return;
     }
     // Act two or act three goes out before anything encrypted (our init).
     for (const act of out.send) conn.queue.push(act);
     if (!wasReady && conn.transport.isReady) {
-      ctx.handshakeCompleted(conn);
+      peers.handshakeCompleted(conn);
       if (conn.closed) return;
     }
     for (const m of out.messages) {
       this.onMessage(conn, m);
       if (conn.closed) return;
     }
-    if (conn.transport.bufferedBytes > ctx.config.limits.maxInboundBufferBytes) {
-      ctx.drop(
+    if (conn.transport.bufferedBytes > peers.config.limits.maxInboundBufferBytes) {
+      peers.drop(
         conn,
         DisconnectReason.InboundBufferFull,
-        `${conn.transport.bufferedBytes} bytes buffered, limit ${ctx.config.limits.maxInboundBufferBytes}`,
+        `${conn.transport.bufferedBytes} bytes buffered, limit ${peers.config.limits.maxInboundBufferBytes}`,
       );
     }
   }
 
   private onMessage(conn: Connection, bytes: Uint8Array): void {
-    const ctx = this.ctx;
+    const peers = this.peers;
     conn.messagesIn++;
     let message: Message | UnknownMessage;
     try {
       message = decodeMessage(bytes);
     } catch (e) {
-      if (!(e instanceof DecodeError)) throw e;
-      ctx.drop(conn, DisconnectReason.ProtocolViolation, `malformed message: ${e.message}`, {
+      // A DecodeError is the peer's fault; anything else would be a decoder bug, but the bytes
+      // came from the peer all the same and must not escape readEvent.
+      if (!(e instanceof DecodeError))
+        peers.log('error', `decoder failed: ${String(e)}`, conn.nodeId);
+      const detail = e instanceof Error ? e.message : String(e);
+      peers.drop(conn, DisconnectReason.ProtocolViolation, `malformed message: ${detail}`, {
         send: 'warning',
       });
       return;
@@ -103,7 +106,7 @@ export class InboundProcessor {
     }
     switch (message.type) {
       case 'init':
-        ctx.drop(conn, DisconnectReason.ProtocolViolation, 'init received twice', {
+        peers.drop(conn, DisconnectReason.ProtocolViolation, 'init received twice', {
           send: 'warning',
         });
         return;
@@ -114,7 +117,7 @@ export class InboundProcessor {
         this.onPong(conn, message);
         return;
       case 'warning':
-        ctx.log('warn', `peer sent a warning: ${printable(message.data)}`, conn.nodeId);
+        peers.log('warn', `peer sent a warning: ${printable(message.data)}`, conn.nodeId);
         return;
       case 'error':
         this.onError(conn, message);
@@ -127,23 +130,23 @@ export class InboundProcessor {
 
   /** BOLT 1: `init` MUST be the first message; anything else ends the connection. */
   private onFirstMessage(conn: Connection, message: Message | UnknownMessage): void {
-    const ctx = this.ctx;
+    const peers = this.peers;
     if (isUnknownMessage(message) || message.type !== 'init') {
       if (!isUnknownMessage(message) && (message.type === 'error' || message.type === 'warning')) {
-        ctx.log(
+        peers.log(
           'warn',
           `peer sent ${message.type} before init: ${printable(message.data)}`,
           conn.nodeId,
         );
       }
-      ctx.drop(
+      peers.drop(
         conn,
         DisconnectReason.ProtocolViolation,
         `first message was type ${messageTypeOf(message)}, not init`,
       );
       return;
     }
-    const verdict = judgeInit(ctx.config.initFeatures, ctx.config.chainHash, message);
+    const verdict = judgeInit(peers.config.initFeatures, peers.config.chainHash, message);
     // Their init is recorded first so the drop below may still send them a warning.
     conn.theirInit = message;
     if (!verdict.ok) {
@@ -151,23 +154,23 @@ export class InboundProcessor {
         verdict.kind === 'incompatibleChain'
           ? DisconnectReason.IncompatibleChain
           : DisconnectReason.IncompatibleFeatures;
-      ctx.drop(conn, reason, verdict.message, { send: 'warning' });
+      peers.drop(conn, reason, verdict.message, { send: 'warning' });
       return;
     }
-    ctx.initAccepted(conn, message, verdict);
+    peers.initAccepted(conn, message, verdict);
   }
 
   /** BOLT 1: answer with `num_pong_bytes` zero bytes, unless it is 65532 or more. */
   private onPing(conn: Connection, ping: PingMessage): void {
     if (ping.numPongBytes >= PING_NO_REPLY_THRESHOLD) return;
-    this.ctx.enqueue(conn, { type: 'pong', ignored: new Uint8Array(ping.numPongBytes) });
+    this.peers.enqueue(conn, { type: 'pong', ignored: new Uint8Array(ping.numPongBytes) });
   }
 
   /** A pong answers our ping only with the length we asked for; any other pong is ignored. */
   private onPong(conn: Connection, pong: PongMessage): void {
     const ping = conn.ping;
     if (ping === undefined || pong.ignored.length !== ping.numPongBytes) {
-      this.ctx.log(
+      this.peers.log(
         'debug',
         `ignored an unsolicited pong of ${pong.ignored.length} bytes`,
         conn.nodeId,
@@ -175,7 +178,7 @@ export class InboundProcessor {
       return;
     }
     conn.ping = undefined;
-    const now = this.ctx.config.now?.();
+    const now = this.peers.config.now?.();
     if (now !== undefined && ping.sentAtMs !== undefined) {
       conn.lastPingRoundTripMs = now - ping.sentAtMs;
     }
@@ -186,49 +189,49 @@ export class InboundProcessor {
    * channel handler fails channels; an all-zero error also ends the connection, as LDK does.
    */
   private onError(conn: Connection, error: ErrorMessage | WarningMessage): void {
-    const ctx = this.ctx;
+    const peers = this.peers;
     const nodeId = conn.nodeId!;
-    ctx.log('warn', `peer sent an error: ${printable(error.data)}`, nodeId);
-    ctx.callHandler(conn, () => {
-      ctx.config.channelHandler.handleChannelMessage(nodeId, error);
+    peers.log('warn', `peer sent an error: ${printable(error.data)}`, nodeId);
+    peers.callHandler(conn, () => {
+      peers.config.channelHandler.handleChannelMessage(nodeId, error);
     });
-    if (!conn.closed && isAllZero(error.channelId)) {
-      ctx.drop(conn, DisconnectReason.ReceivedError, `peer error: ${printable(error.data)}`);
+    if (!conn.closed && isAllChannels(error.channelId)) {
+      peers.drop(conn, DisconnectReason.ReceivedError, `peer error: ${printable(error.data)}`);
     }
   }
 
   private route(conn: Connection, message: Message | UnknownMessage): void {
-    const ctx = this.ctx;
+    const peers = this.peers;
     const nodeId = conn.nodeId!;
     const type = messageTypeOf(message);
     switch (routeOf(type)) {
       case 'channel':
-        ctx.callHandler(conn, () => {
-          ctx.config.channelHandler.handleChannelMessage(nodeId, message);
+        peers.callHandler(conn, () => {
+          peers.config.channelHandler.handleChannelMessage(nodeId, message);
         });
         return;
       case 'routing':
-        ctx.callHandler(conn, () => {
-          ctx.config.routingHandler.handleRoutingMessage(nodeId, message);
+        peers.callHandler(conn, () => {
+          peers.config.routingHandler.handleRoutingMessage(nodeId, message);
         });
         return;
       case 'custom': {
-        const handler = ctx.config.customHandler;
+        const handler = peers.config.customHandler;
         if (handler === undefined || !isUnknownMessage(message)) {
-          ctx.log('trace', `ignored odd message type ${type}`, nodeId);
+          peers.log('trace', `ignored odd message type ${type}`, nodeId);
           return;
         }
-        ctx.callHandler(conn, () => {
+        peers.callHandler(conn, () => {
           handler.handleCustomMessage(nodeId, message.type, message.payload);
         });
         return;
       }
       case 'ignore':
-        ctx.log('trace', `ignored message type ${type} (not handled)`, nodeId);
+        peers.log('trace', `ignored message type ${type} (not handled)`, nodeId);
         return;
       case 'setup':
       case 'unhandledEven':
-        ctx.drop(conn, DisconnectReason.UnknownEvenMessage, `Unknown even message type ${type}`, {
+        peers.drop(conn, DisconnectReason.UnknownEvenMessage, `Unknown even message type ${type}`, {
           send: 'warning',
         });
         return;

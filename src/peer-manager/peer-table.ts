@@ -285,6 +285,8 @@ export class PeerTable {
       } catch {
         // Best effort: the connection is going away anyway.
       }
+      // A socket that threw while we wrote the last words was dropped there already.
+      if (conn.closed) return;
     }
     conn.state = 'closed';
     this.connections.delete(conn.descriptor);

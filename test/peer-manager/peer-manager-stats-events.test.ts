@@ -11,6 +11,7 @@ import type { NetAddress } from '../../src/wire/address.js';
 import { Pipe, TestSocket } from '../support/pipe.js';
 import { PeerManager } from '../../src/peer-manager/peer-manager.js';
 import { makeNode, testEntropy, testNodeSigner } from '../support/peer-manager-nodes.js';
+import { RawPeer } from '../support/peer-manager-raw-peer.js';
 
 const addrOfB: NetAddress = { type: 'dns', hostname: 'bob.example.org', port: 9735 };
 
@@ -118,6 +119,36 @@ describe('events', () => {
     a.pm.newOutboundConnection(target, s);
     a.pm.disconnectByNodeId(target);
     expect(s.disconnected).toBe(true);
+  });
+
+  it('a socket whose sendData throws is dropped once, with reason socketError', () => {
+    const a = makeNode('alice');
+    const b = makeNode('bob');
+    const disconnected: PeerDisconnectedEvent[] = [];
+    a.pm.on('peerDisconnected', (e) => disconnected.push(e));
+    const p = Pipe.connect(a.pm, b.pm);
+    p.pump();
+    p.a.socket.sendData = () => {
+      throw new Error('socket exploded');
+    };
+    a.pm.timerTickOccurred(); // the ping write throws
+    expect(disconnected).toMatchObject([{ reason: 'socketError' }]);
+    expect(a.pm.listPeers()).toEqual([]);
+  });
+
+  it('a throwing socket while sending a last warning still ends the connection once', () => {
+    const a = makeNode('alice');
+    const disconnected: PeerDisconnectedEvent[] = [];
+    a.pm.on('peerDisconnected', (e) => disconnected.push(e));
+    const peer = RawPeer.dial(a.pm, 'raw');
+    peer.connect();
+    peer.pmSocket.sendData = () => {
+      throw new Error('socket exploded');
+    };
+    // An unknown even type earns a warning; writing it throws.
+    peer.send({ kind: 'unknown', type: 40000, payload: new Uint8Array(0) });
+    expect(disconnected).toMatchObject([{ reason: 'socketError' }]);
+    expect(a.pm.listPeers()).toEqual([]);
   });
 
   it('listeners may call back into the manager', async () => {
