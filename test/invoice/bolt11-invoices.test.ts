@@ -9,6 +9,7 @@ import { InvoiceError } from '../../src/invoice/errors.js';
 import { decodeInvoice, descriptionMatches, encodeRawInvoice } from '../../src/invoice/invoice.js';
 import type { Network } from '../../src/invoice/network.js';
 import { isLowS, secretKeySigner } from '../../src/invoice/signature.js';
+import { createNodeCryptoBackend } from '../../src/node/crypto-backend.js';
 import { formatShortChannelId } from '../../src/wire/short-channel-id.js';
 
 interface ValidVector {
@@ -158,4 +159,20 @@ describe('BOLT 11 invalid examples', () => {
       expect(expectInvoiceError(() => decodeInvoice(v.invoice)).reason).toBe(v.reason);
     });
   }
+});
+
+describe('BOLT 11 examples on the Node crypto backend', () => {
+  const crypto = createNodeCryptoBackend();
+  it(`decodes and refuses exactly as on noble (secp256k1 here: ${crypto.secp256k1})`, () => {
+    for (const v of vectors.valid) {
+      const inv = decodeInvoice(v.invoice, { crypto });
+      expect(inv.payeeNodeId).toBe(v.payee_node_id ?? v.recovered_with_transmitted_recovery_flag);
+      expect(
+        encodeRawInvoice(inv, secretKeySigner(hex.decode(vectors.priv_key), crypto), { crypto }),
+      ).toBe(encodeRawInvoice(inv, signer));
+    }
+    for (const v of vectors.invalid) {
+      expect(expectInvoiceError(() => decodeInvoice(v.invoice, { crypto })).reason).toBe(v.reason);
+    }
+  });
 });
