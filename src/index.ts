@@ -33,6 +33,42 @@ export { formatShortChannelId, parseShortChannelId } from './wire/short-channel-
 export { PeerTransport } from './transport/peer-transport.js';
 export { TransportError, TransportFailure } from './transport/errors.js';
 
+// Peers: connections, init, keep-alive, routing of messages, custom messages (BOLT 1, 8).
+export { PeerManager } from './peer-manager/peer-manager.js';
+export type {
+  PeerManagerOptions,
+  PeerNodeSigner,
+  PeerEntropySource,
+  PeerLimits,
+  PeerDetails,
+  PeerConnectedEvent,
+  PeerDisconnectedEvent,
+  ConnectionFailedEvent,
+  PeerManagerEvents,
+} from './peer-manager/options.js';
+export { DisconnectReason, defaultPeerLimits } from './peer-manager/options.js';
+export type {
+  ChannelMessageHandler,
+  RoutingMessageHandler,
+  CustomMessageHandler,
+  PeerLifecycleHandler,
+  OutgoingMessage,
+  OutgoingCustomMessage,
+} from './peer-manager/handlers.js';
+export type { SocketDescriptor } from './peer-manager/socket-descriptor.js';
+export {
+  PeerError,
+  PeerErrorAction,
+  PeerNotConnectedError,
+  CustomMessageRejectedError,
+} from './peer-manager/errors.js';
+export { ChainHashHex, chainHashOf } from './peer-manager/chain-hash.js';
+export type { ChainName } from './peer-manager/chain-hash.js';
+export {
+  NoChannelsMessageHandler,
+  NoGossipMessageHandler,
+} from './peer-manager/default-handlers.js';
+
 // Keys and signing.
 export type { KeysInterface, RecoverableSignature } from './keys/keys-interface.js';
 export { KeysManager } from './keys/keys-manager.js';

@@ -16,3 +16,6 @@ export type {
 } from './node/tcp.js';
 export { NodeSocketDescriptor } from './node/socket-descriptor.js';
 export { netAddressOf } from './node/net-address.js';
+export { nodeCryptoBackend, createNodeCryptoBackend } from './node/crypto-backend.js';
+export type { NodeCryptoBackend } from './node/crypto-backend.js';
+export { FilesystemStore } from './node/fs-store.js';

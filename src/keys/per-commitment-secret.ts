@@ -24,10 +24,10 @@ import { APIMisuseError } from '../util/errors.js';
 import { assertLength } from './checks.js';
 
 /** The largest per-commitment index, `2^48 - 1`: the index of commitment number 0. */
-export const MAX_COMMITMENT_INDEX = 2 ** 48 - 1;
+export const MAX_COMMITMENT_INDEX: number = 2 ** 48 - 1;
 
 /** The largest commitment number a channel can reach (its index is 0). */
-export const MAX_COMMITMENT_NUMBER = MAX_COMMITMENT_INDEX;
+export const MAX_COMMITMENT_NUMBER: number = MAX_COMMITMENT_INDEX;
 
 /** Throws `APIMisuseError` unless `index` is an integer in [0, 2^48 - 1]. */
 export function assertCommitmentIndex(index: unknown, what = 'index'): number {

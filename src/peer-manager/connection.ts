@@ -34,7 +34,7 @@ export class Connection {
   readonly transport: PeerTransport;
   readonly inbound: boolean;
   readonly address: NetAddress | undefined;
-  readonly queue = new OutboundQueue();
+  readonly queue: OutboundQueue = new OutboundQueue();
   state: ConnectionState = 'handshake';
   /** Lowercase hex; known from the start when outbound, after act three when inbound. */
   nodeId: string | undefined;

@@ -17,7 +17,7 @@ export const MAX_MESSAGE_LENGTH = 65535;
 /** Size of the Poly1305 tag after every encrypted part. */
 export const MAC_LENGTH = 16;
 /** Size of the encrypted length prefix of every frame: 2 bytes plus its MAC. */
-export const LENGTH_HEADER_LENGTH = 2 + MAC_LENGTH;
+export const LENGTH_HEADER_LENGTH: number = 2 + MAC_LENGTH;
 /** BOLT 8: a key is rotated once it has been used this many times. */
 export const KEY_ROTATION_INTERVAL = 1000;
 

@@ -8,13 +8,14 @@
  */
 import type { CryptoBackend } from '../crypto/backend.js';
 import { nobleBackend } from '../crypto/noble.js';
+import { MAX_COMMITMENT_NUMBER } from '../keys/per-commitment-secret.js';
 import { concatBytes } from '../util/bytes.js';
 import { APIMisuseError } from '../util/errors.js';
 import { assertUint } from './validation.js';
 import { assertCompressedKeyShape } from './scripts/keys-shape.js';
 
-/** Commitment numbers are 48 bits: 0 … 2^48 − 1. */
-export const MAX_COMMITMENT_NUMBER = 2 ** 48 - 1;
+/** Commitment numbers are 48 bits: 0 … 2^48 − 1 (one definition, in the keys layer). */
+export { MAX_COMMITMENT_NUMBER };
 
 /**
  * The lower 48 bits of SHA256(opener payment_basepoint || accepter payment_basepoint). The order

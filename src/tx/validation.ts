@@ -9,7 +9,7 @@ import { APIMisuseError, CryptoError } from '../util/errors.js';
 /** 21 million bitcoin in satoshis: no amount in a valid transaction can exceed it. */
 export const MAX_MONEY_SAT = 2_100_000_000_000_000n;
 /** `MAX_MONEY_SAT` in millisatoshis. */
-export const MAX_MONEY_MSAT = MAX_MONEY_SAT * 1000n;
+export const MAX_MONEY_MSAT: bigint = MAX_MONEY_SAT * 1000n;
 
 /** Throws `CryptoError` unless `key` is a 33-byte compressed public key on the curve. */
 export function assertPublicKey(key: unknown, what: string, crypto: CryptoBackend): Uint8Array {

@@ -61,7 +61,7 @@ export const ourInvoiceFeatures: Features = Features.empty()
  * The channel types boltkit opens and accepts (BOLT 2, "Defined Channel Types"), in order of
  * preference. A channel type uses even bits only and the smallest bitmap.
  */
-export const ourChannelTypes = {
+export const ourChannelTypes: { readonly anchors: Features; readonly staticRemotekey: Features } = {
   /** `option_anchors` + `option_static_remotekey` (bits 22 and 12). */
   anchors: Features.fromBits([12, 22]),
   /** `option_static_remotekey` alone (bit 12). */

@@ -200,8 +200,23 @@ export function encodeTlvStream<V>(
   }
 }
 
+/** The value codecs in `tlvCodecs`, typed so declarations need no inference. */
+export interface TlvCodecTable {
+  readonly bytes: TlvCodec<Uint8Array>;
+  readonly u16: TlvCodec<number>;
+  readonly u32: TlvCodec<number>;
+  readonly u64: TlvCodec<bigint>;
+  readonly tu16: TlvCodec<number>;
+  readonly tu32: TlvCodec<number>;
+  readonly tu64: TlvCodec<bigint>;
+  readonly point: TlvCodec<Uint8Array>;
+  readonly bytes32: TlvCodec<Uint8Array>;
+  readonly shortChannelId: TlvCodec<ShortChannelId>;
+  readonly chainHashes: TlvCodec<readonly Uint8Array[]>;
+}
+
 /** Codecs for the value shapes BOLT streams use. */
-export const tlvCodecs = {
+export const tlvCodecs: TlvCodecTable = {
   /** The whole value as bytes (`...*byte`). */
   bytes: {
     decode: (r) => r.rest(),
