@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ChannelPair } from '../support/channel-pair.js';
-import { deserializeChannel, serializeChannel } from '../../src/channel-manager/channel/serialize.js';
+import {
+  deserializeChannel,
+  serializeChannel,
+} from '../../src/channel-manager/channel/serialize.js';
 
 describe('smoke', () => {
   it('opens and pays', () => {
