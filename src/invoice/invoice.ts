@@ -237,6 +237,7 @@ export function decodeInvoice(text: string, options: DecodeInvoiceOptions = {}):
     crypto,
   );
 
+  const metadata = first(taggedFields, 'paymentMetadata');
   const ignoredFields = taggedFields.filter(
     (f): f is Extract<TaggedField, { type: 'ignored' }> => f.type === 'ignored',
   );
@@ -257,9 +258,7 @@ export function decodeInvoice(text: string, options: DecodeInvoiceOptions = {}):
     fallbacks: taggedFields.flatMap((f) => (f.type === 'fallback' ? [f.fallback] : [])),
     routeHints: taggedFields.flatMap((f) => (f.type === 'routeHint' ? [f.routeHint] : [])),
     features,
-    ...(first(taggedFields, 'paymentMetadata') !== undefined
-      ? { paymentMetadata: first(taggedFields, 'paymentMetadata')!.paymentMetadata }
-      : {}),
+    ...(metadata !== undefined ? { paymentMetadata: metadata.paymentMetadata } : {}),
     taggedFields,
     ignoredFields,
     signature,
