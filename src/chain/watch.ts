@@ -68,8 +68,30 @@ export interface ChannelMonitor {
 }
 
 /**
+ * Which transaction spent a channel's funding output (BOLT 5 "Failing a Channel" and the three
+ * close cases: mutual, unilateral by either side, revoked).
+ */
+export const FundingSpendKind = {
+  /** Our own commitment (the latest, or the one before it if that was broadcast first). */
+  HolderCommitment: 'HolderCommitment',
+  /** One of the peer's commitments not yet revoked (current, or the next one we signed). */
+  CounterpartyCommitment: 'CounterpartyCommitment',
+  /** A commitment of the peer that it has revoked: punishable (BOLT 5 "Revoked Transaction"). */
+  RevokedCounterpartyCommitment: 'RevokedCounterpartyCommitment',
+  /**
+   * A commitment of the peer newer than any we know of: only possible after we lost state
+   * (BOLT 2 `option_data_loss_protect`); our `to_remote` output is still ours to sweep.
+   */
+  UnknownCounterpartyCommitment: 'UnknownCounterpartyCommitment',
+  /** A mutual close (`closing_signed`): nothing left to claim. */
+  CooperativeClose: 'CooperativeClose',
+} as const;
+export type FundingSpendKind = (typeof FundingSpendKind)[keyof typeof FundingSpendKind];
+
+/**
  * What a `Watch` reports back to `ChannelManager`, drained with `releasePendingMonitorEvents`.
- * The channel layer adds the HTLC resolution variants.
+ * The channel layer adds the HTLC resolution variants. Every variant is plain data (hex strings,
+ * numbers, bigints), so a pending event survives a restart with the monitor that raised it.
  */
 export type MonitorEvent =
   | {
@@ -84,6 +106,51 @@ export type MonitorEvent =
       readonly type: 'HolderForceClosed';
       readonly fundingOutpoint: OutPoint;
       readonly channelId: string;
+    }
+  | {
+      /**
+       * A transaction spending the funding output confirmed: the channel is closed on chain,
+       * whatever its off-chain state. Raised again if the spend is reorganized out and confirms
+       * once more.
+       */
+      readonly type: 'FundingSpent';
+      readonly fundingOutpoint: OutPoint;
+      readonly channelId: string;
+      readonly spendKind: FundingSpendKind;
+      /** Display-order hex txid of the spending transaction. */
+      readonly txid: string;
+      readonly height: number;
+      /** For commitment transactions, the commitment number read from locktime and sequence. */
+      readonly commitmentNumber: number | undefined;
+    }
+  | {
+      /**
+       * The funding spend reported by `FundingSpent` left the best chain (a reorganization): the
+       * funding output is unspent again, though the same spend may well confirm again.
+       */
+      readonly type: 'FundingSpendReorged';
+      readonly fundingOutpoint: OutPoint;
+      readonly channelId: string;
+      readonly txid: string;
+    }
+  | {
+      /**
+       * An HTLC is close to a deadline only the chain can enforce (BOLT 2 "Requirements" on
+       * `cltv_expiry`, BOLT 5): one we offered is past its expiry plus a grace period, or one we
+       * received and know the preimage of expires within the claim buffer. The manager must
+       * force-close the channel so the monitor can settle the HTLC on chain. Raised once per HTLC.
+       */
+      readonly type: 'HtlcExpiringSoon';
+      readonly fundingOutpoint: OutPoint;
+      readonly channelId: string;
+      /** True for an HTLC we offered, false for one we received. */
+      readonly offered: boolean;
+      readonly htlcId: bigint;
+      /** Lowercase hex payment hash. */
+      readonly paymentHash: string;
+      readonly cltvExpiry: number;
+      /** The best block height at which the deadline was noticed. */
+      readonly height: number;
     };
 
 /**

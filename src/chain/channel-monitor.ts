@@ -1,0 +1,654 @@
+/**
+ * `ChannelMonitor` (LDK `ChannelMonitor`): everything needed to enforce one channel on chain
+ * without the `ChannelManager` (BOLT 5). It is created from the channel's update 0 and kept
+ * current by every later `ChannelMonitorUpdate`; it can always produce our latest commitment
+ * fully signed, and it watches the chain for the funding output being spent, telling which
+ * transaction did it and sweeping what is ours.
+ *
+ * What it holds: our latest commitment (with the peer's signature; ours is made only when
+ * broadcasting), the peer's unrevoked commitments, the peer's revealed secrets in the BOLT 3
+ * compact store, payment preimages, and what the chain showed so far (see
+ * `channel-monitor-state.ts`). The channel's signer is derived again from the
+ * `KeysInterface` and the channel keys id, so the monitor stores no private keys.
+ *
+ * Chain input comes through the `Listen` and `Confirm` methods (a `ChainMonitor` forwards them);
+ * the output is events (`getAndClearPendingMonitorEvents`) and transactions to broadcast
+ * (`takeTransactionsToBroadcast`). Nothing here performs I/O: time is block height only.
+ *
+ * Claims: `to_local` of our own commitment after `to_self_delay`, `to_remote` of any of the
+ * peer's commitments, and the peer's `to_local` of a revoked commitment (justice). HTLC outputs
+ * and anchors are not claimed yet; the claim records (`ClaimRecord`) are where they will go.
+ */
+import type { CryptoBackend } from '../crypto/backend.js';
+import { nobleBackend } from '../crypto/noble.js';
+import type { ChannelSigner } from '../keys/channel-signer.js';
+import type { KeysInterface } from '../keys/keys-interface.js';
+import { fundingSpendWitness } from '../tx/scripts/witness.js';
+import { SighashType } from '../tx/signature-encoding.js';
+import {
+  parseTransaction,
+  serializeTransaction,
+  txidToHex,
+  withWitness,
+  type Transaction,
+} from '../tx/transaction.js';
+import { equalBytes } from '../util/bytes.js';
+import { APIMisuseError, ChannelUnavailableError, DecodeError } from '../util/errors.js';
+import { nullLogger, type Logger } from '../util/logger.js';
+import type { BestBlock } from './best-block.js';
+import { checkHeight } from './best-block.js';
+import { blockHash, decodeBlockHeader, type Block } from './block.js';
+import type { BroadcasterInterface } from './broadcaster.js';
+import { buildClaimTransaction, claimFeeTarget } from './channel-monitor-claims.js';
+import { decodeMonitorState, encodeMonitorState } from './channel-monitor-codec.js';
+import { watchHtlcDeadlines } from './channel-monitor-deadlines.js';
+import {
+  applyStep,
+  ClaimKind,
+  initialState,
+  type ClaimRecord,
+  type MonitorState,
+} from './channel-monitor-state.js';
+import {
+  claimsForFundingSpend,
+  classifyFundingSpend,
+  revokedSecret,
+  spendsFunding,
+} from './channel-monitor-spends.js';
+import type { ChannelMonitorUpdateStep } from './channel-monitor-update-steps.js';
+import type { Confirm, RelevantTxid } from './confirm.js';
+import {
+  boundedFeeEstimator,
+  FEERATE_FLOOR_SAT_PER_KW,
+  type FeeEstimator,
+} from './fee-estimator.js';
+import type { WatchedOutput } from './filter.js';
+import type { Listen, TransactionData } from './listen.js';
+import type { OutPoint } from './outpoint.js';
+import { computeTxid } from './txid.js';
+import {
+  checkNextUpdateId,
+  type ChannelMonitor as WatchedChannelMonitor,
+  type ChannelMonitorUpdate,
+  FundingSpendKind,
+  type MonitorEvent,
+} from './watch.js';
+
+/**
+ * Confirmations after which a spend is treated as final (LDK's `ANTI_REORG_DELAY`): deeper
+ * reorganizations are not undone, and the transaction leaves `getRelevantTxids`.
+ */
+export const ANTI_REORG_DELAY = 6;
+
+/** Why a `ChannelMonitor` refused; stable, for callers and tests to branch on. */
+export const MonitorRefusal = {
+  /**
+   * The peer proved our state is stale (`AwaitingUnilateralClose`): our latest commitment may
+   * be revoked, and broadcasting it could hand the peer the whole channel.
+   */
+  AwaitingUnilateralClose: 'AWAITING_UNILATERAL_CLOSE',
+} as const;
+export type MonitorRefusal = (typeof MonitorRefusal)[keyof typeof MonitorRefusal];
+
+/** The monitor refused to do what was asked in its current state. */
+export class ChannelMonitorRefusedError extends ChannelUnavailableError {
+  readonly reason: MonitorRefusal;
+  constructor(reason: MonitorRefusal, message: string, channelId: string) {
+    super(message, channelId);
+    this.reason = reason;
+  }
+}
+
+/** What a monitor needs from its host, when created and when read back. */
+export interface ChannelMonitorDeps {
+  /** Derives the channel's signer from the stored channel keys id; gives the sweep script. */
+  readonly keys: KeysInterface;
+  readonly crypto?: CryptoBackend;
+  /** Feerates of claim transactions; without one they pay the 253 sat/kW floor. */
+  readonly feeEstimator?: FeeEstimator;
+  readonly logger?: Logger;
+}
+
+/** The confirmed funding spend, as `getFundingSpend` reports it. */
+export interface FundingSpendInfo {
+  readonly kind: FundingSpendKind;
+  /** Display-order hex txid. */
+  readonly txid: string;
+  readonly height: number;
+  readonly commitmentNumber: number | undefined;
+  /** True once `ANTI_REORG_DELAY` deep. */
+  readonly final: boolean;
+}
+
+/** One output the monitor sweeps, as `getClaims` reports it. */
+export interface ClaimInfo {
+  readonly kind: ClaimKind;
+  readonly outpoint: OutPoint;
+  readonly valueSat: bigint;
+  /** First block height a sweep can be mined in. */
+  readonly spendableHeight: number;
+  /** Display-order hex txid of the confirmed spend of the output (ours or not), if any. */
+  readonly spentBy: string | undefined;
+  readonly resolved: boolean;
+}
+
+/** See the module comment. */
+export class ChannelMonitor implements WatchedChannelMonitor, Listen, Confirm {
+  #state: MonitorState;
+  readonly #keys: KeysInterface;
+  readonly #crypto: CryptoBackend;
+  readonly #fees: FeeEstimator | undefined;
+  readonly #logger: Logger;
+  readonly #signer: ChannelSigner;
+  /** Signed claims by outpoint, rebroadcast each block; rebuilt after a restart. */
+  readonly #claimTxs = new Map<string, Uint8Array>();
+  #toBroadcast: Uint8Array[] = [];
+  #needsPersist = false;
+
+  private constructor(state: MonitorState, deps: ChannelMonitorDeps) {
+    this.#state = state;
+    this.#keys = deps.keys;
+    this.#crypto = deps.crypto ?? nobleBackend;
+    this.#fees =
+      deps.feeEstimator === undefined ? undefined : boundedFeeEstimator(deps.feeEstimator);
+    this.#logger = deps.logger ?? nullLogger;
+    this.#signer = this.#deriveSigner();
+  }
+
+  /**
+   * A monitor for a new channel from its update 0 (`ChannelSetup` and both first commitments).
+   * Throws `APIMisuseError` for an update that is not a valid first update, or when `keys` does
+   * not derive the channel's signer (its public keys differ from `ChannelSetup.holderPubkeys`).
+   */
+  static fromInitialUpdate(update: ChannelMonitorUpdate, deps: ChannelMonitorDeps): ChannelMonitor {
+    const crypto = deps.crypto ?? nobleBackend;
+    return new ChannelMonitor(initialState(checkUpdateShape(update), crypto), deps);
+  }
+
+  /** Reads a monitor `serialize` wrote. Throws `DecodeError` for malformed bytes. */
+  static read(bytes: Uint8Array, deps: ChannelMonitorDeps): ChannelMonitor {
+    return new ChannelMonitor(decodeMonitorState(bytes, deps.crypto ?? nobleBackend), deps);
+  }
+
+  /** The persisted form (`channel-monitor-codec.ts`); `read` gives the same monitor back. */
+  serialize(): Uint8Array {
+    return encodeMonitorState(this.#state);
+  }
+
+  #deriveSigner(): ChannelSigner {
+    const { setup, fundingOutpoint } = this.#state;
+    const signer = this.#keys.deriveChannelSigner(setup.fundingValueSat, setup.channelKeysId);
+    const ours = setup.holderPubkeys;
+    const got = signer.pubkeys;
+    if (
+      !equalBytes(got.fundingPubkey, ours.fundingPubkey) ||
+      !equalBytes(got.revocationBasepoint, ours.revocationBasepoint) ||
+      !equalBytes(got.paymentBasepoint, ours.paymentBasepoint) ||
+      !equalBytes(got.delayedPaymentBasepoint, ours.delayedPaymentBasepoint) ||
+      !equalBytes(got.htlcBasepoint, ours.htlcBasepoint)
+    ) {
+      throw new APIMisuseError(
+        `ChannelMonitor: the KeysInterface does not derive the signer of channel ${this.#state.channelId}`,
+      );
+    }
+    signer.provideChannelParameters({
+      counterpartyPubkeys: setup.counterpartyPubkeys,
+      isOutbound: setup.isOutbound,
+      holderToSelfDelay: setup.holderToSelfDelay,
+      counterpartyToSelfDelay: setup.counterpartyToSelfDelay,
+      fundingOutpoint: { txid: fundingOutpoint.txid, outputIndex: fundingOutpoint.index },
+      channelType: setup.channelType,
+    });
+    return signer;
+  }
+
+  #log(level: 'debug' | 'info' | 'warn' | 'error', message: string): void {
+    this.#logger.log({ level, module: 'channel-monitor', message, channelId: this.channelId });
+  }
+
+  // ---- what it knows ----
+
+  get channelId(): string {
+    return this.#state.channelId;
+  }
+
+  getFundingTxo(): OutPoint {
+    return { ...this.#state.fundingOutpoint };
+  }
+
+  /** The P2WSH script of the funding output (what a filtering chain source matches). */
+  getFundingScriptPubkey(): Uint8Array {
+    return this.#state.fundingScriptPubkey.slice();
+  }
+
+  getLatestUpdateId(): bigint {
+    return this.#state.latestUpdateId;
+  }
+
+  /** The latest block the monitor was told about, if any. */
+  getBestBlock(): BestBlock | undefined {
+    return this.#state.bestBlock;
+  }
+
+  /** Our latest commitment number. */
+  getLatestHolderCommitmentNumber(): number {
+    return this.#state.holder.commitmentNumber;
+  }
+
+  /** True after `AwaitingUnilateralClose`: our commitment will never be broadcast. */
+  isAwaitingUnilateralClose(): boolean {
+    return this.#state.counterpartyCurrentPerCommitmentPoint !== undefined;
+  }
+
+  /** True after `ChannelForceClosed` or a direct broadcast of our commitment. */
+  isForceClosed(): boolean {
+    return this.#state.forceClosed;
+  }
+
+  /** The confirmed spend of the funding output, if any. */
+  getFundingSpend(): FundingSpendInfo | undefined {
+    const s = this.#state.fundingSpend;
+    if (s === undefined) return undefined;
+    const { kind, txid, height, commitmentNumber } = s;
+    return { kind, txid, height, commitmentNumber, final: this.#state.fundingSpendFinal };
+  }
+
+  /** The outputs of the funding spend the monitor sweeps. */
+  getClaims(): ClaimInfo[] {
+    return this.#state.claims.map((c) => ({
+      kind: c.kind,
+      outpoint: { ...c.outpoint },
+      valueSat: c.valueSat,
+      spendableHeight: c.spendableHeight,
+      spentBy: c.spend?.txid,
+      resolved: c.resolved,
+    }));
+  }
+
+  /**
+   * True once nothing is left to do on chain: the funding spend is final, every claim's spend is
+   * final, and the spend left no HTLC outputs (those are not claimed yet, so a commitment with
+   * HTLC outputs, or a revoked or unknown one, never counts as resolved). An output too small to
+   * claim keeps its monitor unresolved.
+   */
+  isFullyResolved(): boolean {
+    const s = this.#state;
+    const spend = s.fundingSpend;
+    if (spend === undefined || !s.fundingSpendFinal) return false;
+    if (!s.claims.every((c) => c.resolved)) return false;
+    const noHtlcOutputs = (
+      htlcs: readonly { readonly outputIndex: number | undefined }[],
+    ): boolean => htlcs.every((h) => h.outputIndex === undefined);
+    switch (spend.kind) {
+      case FundingSpendKind.CooperativeClose:
+        return true;
+      case FundingSpendKind.HolderCommitment: {
+        const holder = [s.holder, s.previousHolder].find(
+          (h) => h?.commitmentNumber === spend.commitmentNumber,
+        );
+        return holder !== undefined && noHtlcOutputs(holder.htlcs);
+      }
+      case FundingSpendKind.CounterpartyCommitment: {
+        const theirs = s.counterparty.find((c) => c.commitmentNumber === spend.commitmentNumber);
+        return theirs !== undefined && noHtlcOutputs(theirs.htlcs);
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** Outputs whose spends the chain source must report (see `Filter.registerOutput`). */
+  getOutputsToWatch(): WatchedOutput[] {
+    const s = this.#state;
+    const out: WatchedOutput[] = [
+      { outpoint: { ...s.fundingOutpoint }, scriptPubKey: s.fundingScriptPubkey.slice() },
+    ];
+    for (const c of s.claims) {
+      if (!c.resolved)
+        out.push({ outpoint: { ...c.outpoint }, scriptPubKey: c.scriptPubkey.slice() });
+    }
+    return out;
+  }
+
+  // ---- off-chain updates ----
+
+  /**
+   * Applies `update` (every step, or none of them). Throws `APIMisuseError` when its id is not
+   * the latest plus one (`checkNextUpdateId`, and no gap), when it names another channel, or when a step is
+   * inconsistent (see `applyStep`); `DecodeError` for an unknown step. With `ChannelForceClosed`
+   * asking to broadcast, our latest commitment is queued for `takeTransactionsToBroadcast`
+   * (unless the funding is already spent, or our state is known stale).
+   */
+  update(update: ChannelMonitorUpdate): void {
+    const steps = checkUpdateShape(update).steps;
+    checkNextUpdateId(this.#state.latestUpdateId, update);
+    if (update.updateId !== this.#state.latestUpdateId + 1n) {
+      // A gap means an update was lost, and with it perhaps a secret or a commitment.
+      throw new APIMisuseError(
+        `ChannelMonitorUpdate.updateId ${update.updateId} skips ids after ${this.#state.latestUpdateId}`,
+      );
+    }
+    if (update.channelId !== this.#state.channelId) {
+      throw new APIMisuseError(
+        `ChannelMonitorUpdate.channelId ${update.channelId} is not ${this.#state.channelId}`,
+      );
+    }
+    const current = this.#state;
+    const added = new Map<string, Uint8Array>();
+    const draft: MonitorState = { ...current, preimages: added };
+    for (const step of steps) applyStep(draft, step, this.#crypto);
+    for (const [hash, preimage] of added) current.preimages.set(hash, preimage);
+    this.#state = { ...draft, preimages: current.preimages, latestUpdateId: update.updateId };
+    const close = steps.find((s) => s.type === 'ChannelForceClosed');
+    if (close?.shouldBroadcast === true)
+      this.#queueHolderCommitment('the channel was force-closed');
+  }
+
+  #queueHolderCommitment(why: string): void {
+    if (this.#state.fundingSpend !== undefined) return;
+    if (this.isAwaitingUnilateralClose()) {
+      this.#log('warn', `${why}, but our state is stale: waiting for the peer's commitment`);
+      return;
+    }
+    this.#log('info', `${why}: broadcasting commitment ${this.#state.holder.commitmentNumber}`);
+    this.#toBroadcast.push(this.getLatestHolderCommitmentTxn());
+  }
+
+  /**
+   * Our latest commitment transaction with both signatures, ready to broadcast (BOLT 5
+   * "Unilateral Close Handling: Local Commitment Transaction"). Throws
+   * `ChannelMonitorRefusedError` (`ChannelUnavailable`) while `AwaitingUnilateralClose`, and
+   * `SignerError` if the signer refuses.
+   */
+  getLatestHolderCommitmentTxn(): Uint8Array {
+    const { holder, setup } = this.#state;
+    if (this.isAwaitingUnilateralClose()) {
+      throw new ChannelMonitorRefusedError(
+        MonitorRefusal.AwaitingUnilateralClose,
+        'getLatestHolderCommitmentTxn: the peer proved our state stale; our commitment may be revoked',
+        this.channelId,
+      );
+    }
+    const ourSignature = this.#signer.signHolderCommitment({
+      commitmentNumber: holder.commitmentNumber,
+      commitmentTx: {
+        unsignedTx: holder.unsignedTx,
+        inputIndex: 0,
+        witnessScript: this.#state.fundingWitnessScript,
+        valueSat: setup.fundingValueSat,
+        sighashType: SighashType.All,
+      },
+    });
+    const witness = fundingSpendWitness({
+      localFundingPubkey: setup.holderPubkeys.fundingPubkey,
+      localSignature: ourSignature,
+      remoteFundingPubkey: setup.counterpartyPubkeys.fundingPubkey,
+      remoteSignature: holder.counterpartySignature,
+      witnessScript: this.#state.fundingWitnessScript,
+    });
+    return serializeTransaction(withWitness(parseTransaction(holder.unsignedTx), 0, witness));
+  }
+
+  /**
+   * Force-closes from the monitor: broadcasts our latest commitment now and raises
+   * `HolderForceClosed` so the manager closes the channel too. Refused like
+   * `getLatestHolderCommitmentTxn`.
+   */
+  broadcastLatestHolderCommitmentTxn(broadcaster: BroadcasterInterface): void {
+    const tx = this.getLatestHolderCommitmentTxn();
+    const s = this.#state;
+    s.forceClosed = true;
+    s.pendingEvents.push({
+      type: 'HolderForceClosed',
+      fundingOutpoint: { ...s.fundingOutpoint },
+      channelId: s.channelId,
+    });
+    this.#needsPersist = true;
+    broadcaster.broadcastTransactions([tx]);
+  }
+
+  // ---- chain input (Listen and Confirm) ----
+
+  blockConnected(block: Block, height: number): void {
+    this.transactionsConfirmed(
+      block.header,
+      block.transactions.map((tx, i) => [i, tx] as const),
+      height,
+    );
+    this.bestBlockUpdated(block.header, height);
+  }
+
+  blockDisconnected(header: Uint8Array, height: number): void {
+    checkHeight(height);
+    const s = this.#state;
+    if (s.fundingSpend !== undefined && !s.fundingSpendFinal && s.fundingSpend.height >= height) {
+      this.#unconfirmFundingSpend();
+    }
+    for (const c of s.claims) {
+      if (c.spend !== undefined && !c.resolved && c.spend.height >= height) {
+        c.spend = undefined;
+        this.#needsPersist = true;
+      }
+    }
+    s.bestBlock =
+      height === 0
+        ? undefined
+        : { blockHash: decodeBlockHeader(header).prevBlockHash, height: height - 1 };
+  }
+
+  /**
+   * Looks for the funding spend (classifies it, raises `FundingSpent`, derives the claims) and
+   * for spends of claimed outputs, in the order given.
+   */
+  transactionsConfirmed(header: Uint8Array, txdata: TransactionData, height: number): void {
+    checkHeight(height);
+    const hash = blockHash(header, this.#crypto);
+    for (const [, bytes] of txdata) {
+      let tx: Transaction;
+      try {
+        tx = parseTransaction(bytes);
+      } catch (e) {
+        if (e instanceof DecodeError) continue;
+        throw e;
+      }
+      const txid = computeTxid(bytes, this.#crypto);
+      if (this.#state.fundingSpend === undefined && spendsFunding(this.#state, tx)) {
+        this.#fundingSpent(tx, bytes, txid, height, hash);
+      }
+      this.#claimsSpent(tx, txid, height, hash);
+    }
+  }
+
+  #fundingSpent(
+    tx: Transaction,
+    bytes: Uint8Array,
+    txid: string,
+    height: number,
+    hash: string,
+  ): void {
+    const s = this.#state;
+    const spend = classifyFundingSpend(
+      s,
+      tx,
+      txid,
+      (n) => this.#signer.getPerCommitmentPoint(n),
+      this.#crypto,
+    );
+    s.fundingSpend = {
+      kind: spend.kind,
+      commitmentNumber: spend.commitmentNumber,
+      txid,
+      height,
+      blockHash: hash,
+      tx: bytes.slice(),
+    };
+    s.fundingSpendFinal = false;
+    s.claims = claimsForFundingSpend(s, tx, txid, height, spend, this.#crypto);
+    s.pendingEvents.push({
+      type: 'FundingSpent',
+      fundingOutpoint: { ...s.fundingOutpoint },
+      channelId: s.channelId,
+      spendKind: spend.kind,
+      txid,
+      height,
+      commitmentNumber: spend.commitmentNumber,
+    });
+    this.#needsPersist = true;
+    this.#log('info', `funding output spent by ${spend.kind} ${txid} at height ${height}`);
+  }
+
+  #claimsSpent(tx: Transaction, txid: string, height: number, hash: string): void {
+    for (const c of this.#state.claims) {
+      if (c.spend !== undefined || c.resolved) continue;
+      const spent = tx.inputs.some(
+        (i) => i.prevout.vout === c.outpoint.index && txidToHex(i.prevout.txid) === c.outpoint.txid,
+      );
+      if (spent) {
+        c.spend = { txid, height, blockHash: hash };
+        this.#needsPersist = true;
+      }
+    }
+  }
+
+  #unconfirmFundingSpend(): void {
+    const s = this.#state;
+    const txid = s.fundingSpend!.txid;
+    s.fundingSpend = undefined;
+    s.claims = [];
+    this.#claimTxs.clear();
+    s.pendingEvents.push({
+      type: 'FundingSpendReorged',
+      fundingOutpoint: { ...s.fundingOutpoint },
+      channelId: s.channelId,
+      txid,
+    });
+    this.#needsPersist = true;
+    this.#log('warn', `funding spend ${txid} was reorganized out`);
+  }
+
+  transactionUnconfirmed(txid: string): void {
+    const s = this.#state;
+    if (s.fundingSpend?.txid === txid && !s.fundingSpendFinal) this.#unconfirmFundingSpend();
+    for (const c of s.claims) {
+      if (c.spend?.txid === txid && !c.resolved) {
+        c.spend = undefined;
+        this.#needsPersist = true;
+      }
+    }
+  }
+
+  /**
+   * The new tip: spends that reached `ANTI_REORG_DELAY` become final, HTLC deadlines are
+   * checked, and every claim that may now be mined is (re)queued for broadcast.
+   */
+  bestBlockUpdated(header: Uint8Array, height: number): void {
+    checkHeight(height);
+    const s = this.#state;
+    s.bestBlock = { blockHash: blockHash(header, this.#crypto), height };
+    const deep = (h: number): boolean => height - h + 1 >= ANTI_REORG_DELAY;
+    if (s.fundingSpend !== undefined && !s.fundingSpendFinal && deep(s.fundingSpend.height)) {
+      s.fundingSpendFinal = true;
+      this.#needsPersist = true;
+    }
+    for (const c of s.claims) {
+      if (c.spend !== undefined && !c.resolved && deep(c.spend.height)) {
+        c.resolved = true;
+        this.#needsPersist = true;
+      }
+    }
+    if (watchHtlcDeadlines(s, height)) this.#needsPersist = true;
+    for (const c of s.claims) {
+      if (c.spend === undefined && !c.resolved && c.spendableHeight <= height + 1) {
+        const tx = this.#claimTransaction(c, height);
+        if (tx !== undefined) this.#toBroadcast.push(tx);
+      }
+    }
+  }
+
+  #claimTransaction(claim: ClaimRecord, height: number): Uint8Array | undefined {
+    const key = `${claim.outpoint.txid}:${claim.outpoint.index}`;
+    const cached = this.#claimTxs.get(key);
+    if (cached !== undefined) return cached;
+    const { setup } = this.#state;
+    const tx = buildClaimTransaction(claim, {
+      signer: this.#signer,
+      channelType: setup.channelType,
+      paymentBasepoint: setup.holderPubkeys.paymentBasepoint,
+      destinationScript: this.#keys.getDestinationScript(setup.channelKeysId),
+      feerateSatPerKw:
+        this.#fees?.getEstSatPer1000Weight(claimFeeTarget(claim.kind)) ?? FEERATE_FLOOR_SAT_PER_KW,
+      locktime: height,
+      perCommitmentSecret:
+        claim.kind === ClaimKind.RevokedToLocal
+          ? revokedSecret(this.#state, claim.commitmentNumber)
+          : undefined,
+      crypto: this.#crypto,
+    });
+    if (tx === undefined) {
+      this.#log('debug', `output ${key} is worth less than the fee to claim it`);
+      return undefined;
+    }
+    this.#claimTxs.set(key, tx);
+    return tx;
+  }
+
+  /** Confirmed transactions the monitor still tracks for reorganizations. */
+  getRelevantTxids(): RelevantTxid[] {
+    const s = this.#state;
+    const out = new Map<string, RelevantTxid>();
+    if (s.fundingSpend !== undefined && !s.fundingSpendFinal) {
+      const { txid, height, blockHash: hash } = s.fundingSpend;
+      out.set(txid, { txid, height, blockHash: hash });
+    }
+    for (const c of s.claims) {
+      if (c.spend !== undefined && !c.resolved) out.set(c.spend.txid, { ...c.spend });
+    }
+    return [...out.values()];
+  }
+
+  // ---- output ----
+
+  /** Returns and forgets the events raised since the last call, oldest first. */
+  getAndClearPendingMonitorEvents(): MonitorEvent[] {
+    const events = this.#state.pendingEvents;
+    this.#state.pendingEvents = [];
+    return events;
+  }
+
+  /** Returns and forgets the transactions to broadcast, in order. */
+  takeTransactionsToBroadcast(): Uint8Array[] {
+    const txs = this.#toBroadcast;
+    this.#toBroadcast = [];
+    return txs;
+  }
+
+  /**
+   * True when chain input changed what is persisted (a spend seen, undone or final, an event
+   * raised) since the last call: the `ChainMonitor` then persists the monitor again. A new tip
+   * alone does not count: replaying blocks after a restart is harmless.
+   */
+  takeNeedsPersist(): boolean {
+    const dirty = this.#needsPersist;
+    this.#needsPersist = false;
+    return dirty;
+  }
+}
+
+/** Checks the outer shape of an update from outside; returns its steps as the known union. */
+function checkUpdateShape(update: ChannelMonitorUpdate): {
+  readonly updateId: bigint;
+  readonly channelId: string;
+  readonly steps: readonly ChannelMonitorUpdateStep[];
+} {
+  if (typeof update !== 'object' || update === null || !Array.isArray(update.steps)) {
+    throw new APIMisuseError('ChannelMonitorUpdate: expected { updateId, channelId, steps[] }');
+  }
+  if (typeof update.channelId !== 'string') {
+    throw new APIMisuseError('ChannelMonitorUpdate.channelId: expected lowercase hex');
+  }
+  return {
+    updateId: update.updateId,
+    channelId: update.channelId,
+    steps: update.steps as readonly ChannelMonitorUpdateStep[],
+  };
+}
