@@ -5,18 +5,18 @@
  * what happened and the connection statistics. Exits 0 on success, 1 on any failure, and gives
  * up after 10 seconds.
  *
- * The node keys come from fixed seeds so every run prints the same node ids. A real node takes
- * its key and randomness from a KeysManager with a secret seed and a secure random source.
+ * The node keys come from KeysManagers with fixed seeds, so every run prints the same node ids.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { nobleBackend } from '../src/crypto/noble.js';
+import {
+  KeysManager,
+  PeerManager,
+  chainHashOf,
+  type CustomMessageHandler,
+  type Logger,
+  type PeerDetails,
+} from '../src/index.js';
 import { connectOutbound, listenInbound, startBackgroundTimers } from '../src/node.js';
-import type { CustomMessageHandler } from '../src/peer-manager/handlers.js';
-import type { PeerDetails } from '../src/peer-manager/options.js';
-import { PeerManager } from '../src/peer-manager/peer-manager.js';
-import { chainHashOf } from '../src/peer-manager/chain-hash.js';
 import type { NetAddress } from '../src/wire/address.js';
-import type { Logger } from '../src/util/logger.js';
 
 /** An odd type in the range BOLT 1 leaves to applications; peers that do not know it ignore it. */
 const CHAT_MESSAGE_TYPE = 32769;
@@ -39,24 +39,13 @@ function describeAddress(a: NetAddress | undefined): string {
   return `${a.type} address, port ${'port' in a ? a.port : '?'}`;
 }
 
-/** The few things a PeerManager needs from a node's keys: its id, ECDH, and randomness. */
-function demoKeys(seed: string): {
-  nodeSigner: { getNodeId(): Uint8Array; ecdh(publicKey: Uint8Array): Uint8Array };
-  entropySource: { getSecureRandomBytes(): Uint8Array };
-} {
-  const secretKey = sha256(encoder.encode(`boltkit demo node: ${seed}`));
-  const nodeId = nobleBackend.getPublicKey(secretKey);
-  let counter = 0;
-  return {
-    nodeSigner: {
-      getNodeId: () => nodeId.slice(),
-      ecdh: (publicKey) => nobleBackend.ecdh(secretKey, publicKey),
-    },
-    entropySource: {
-      getSecureRandomBytes: () =>
-        sha256(encoder.encode(`boltkit demo entropy: ${seed} ${counter++}`)),
-    },
-  };
+/**
+ * Each node's keys come from a KeysManager: the node id, ECDH for the handshake and secure
+ * randomness. The seeds are fixed so every run prints the same node ids; a real node keeps a
+ * secret 32-byte seed and passes the current time as the starting time.
+ */
+function demoKeys(seedByte: number): KeysManager {
+  return new KeysManager(new Uint8Array(32).fill(seedByte), 1_700_000_000, 0);
 }
 
 interface DemoNode {
@@ -67,7 +56,8 @@ interface DemoNode {
   stopTimers(): void;
 }
 
-function makeDemoNode(name: string): DemoNode {
+function makeDemoNode(name: string, seedByte: number): DemoNode {
+  const keys = demoKeys(seedByte);
   let waiting: ((m: { from: string; text: string }) => void) | undefined;
   const chat: CustomMessageHandler = {
     handleCustomMessage(nodeId, type, payload) {
@@ -85,7 +75,8 @@ function makeDemoNode(name: string): DemoNode {
     },
   };
   const pm = new PeerManager({
-    ...demoKeys(name),
+    nodeSigner: keys,
+    entropySource: keys,
     chainHash: chainHashOf('regtest'),
     customMessageHandler: chat,
     logger,
@@ -134,8 +125,8 @@ function printStats(name: string, peers: PeerDetails[]): void {
 
 async function main(): Promise<void> {
   console.log('boltkit demo: two Lightning nodes talking over TCP on 127.0.0.1\n');
-  const alice = makeDemoNode('Alice');
-  const bob = makeDemoNode('Bob');
+  const alice = makeDemoNode('Alice', 1);
+  const bob = makeDemoNode('Bob', 2);
   say('Alice', `node id ${alice.pm.ourNodeId}`);
   say('Bob', `node id ${bob.pm.ourNodeId}`);
 
