@@ -104,6 +104,28 @@ export { parseOutPoint, formatOutPoint } from './chain/outpoint.js';
 export type { Watch, ChannelMonitor, ChannelMonitorUpdate, MonitorEvent } from './chain/watch.js';
 export { ChannelMonitorUpdateStatus } from './chain/watch.js';
 
+// Invoices (BOLT 11).
+export {
+  decodeInvoice,
+  encodeInvoice,
+  isExpired,
+  descriptionMatches,
+  secretKeySigner,
+  InvoiceError,
+  InvoiceErrorReason,
+  Network,
+  DEFAULT_EXPIRY_SECS,
+  DEFAULT_MIN_FINAL_CLTV_EXPIRY_DELTA,
+} from './invoice/index.js';
+export type {
+  Invoice,
+  InvoiceFields,
+  InvoiceSigner,
+  RouteHint,
+  RouteHintHop,
+  FallbackAddress,
+} from './invoice/index.js';
+
 // Persistence.
 export type { KVStore } from './persist/kv-store.js';
 export { MemoryKVStore } from './persist/memory-store.js';
