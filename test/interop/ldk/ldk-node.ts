@@ -1,43 +1,52 @@
 /**
  * One LDK 0.1 node (npm `lightningdevkit`, WASM) wired for interop tests: fixed-seed keys, fixed
- * fee rate, in-memory monitors, a regtest `ChannelManager` on a test chain, a `PeerManager`
- * speaking BOLT 8 over real TCP through `SocketBridge`, and recorders for logs, broadcasts,
- * events and custom messages.
+ * fee rate, in-memory monitors, a regtest `ChannelManager` fed by an `LdkChain` (its own, or one
+ * shared with other nodes and with boltkit), a `PeerManager` speaking BOLT 8 over real TCP
+ * through `SocketBridge`, recorders for logs, broadcasts, events and custom messages, and the
+ * channel, payment and on-chain glue (ldk-channels.ts, ldk-payments.ts, ldk-onchain.ts).
  *
  * LDK holds every trait object weakly, so the node keeps a field for each one it hands over.
- * Callbacks never throw into WASM and never call back into LDK; anything they cannot do on the
- * spot is queued and done from `processEvents()`, which runs after every read and on a short timer.
+ * Callbacks never throw into WASM and never call back into LDK; events are collected during
+ * `process_pending_events` and answered afterwards, from `processEvents()`, which runs after
+ * every read, after every batch of blocks and on a short timer.
  */
-import { createServer, connect as netConnect } from 'node:net';
-import type { AddressInfo, Server, Socket } from 'node:net';
 import { hex } from '@scure/base';
 import type {
-  BroadcasterInterface,
   ChainMonitor,
   ChannelManager,
   Event,
   EventHandler,
-  FeeEstimator,
   KeysManager,
-  Logger,
   NetworkGraph,
-  Option_SocketAddressZ,
-  Persist,
   PeerManager,
-  RoutingMessageHandler,
 } from 'lightningdevkit';
-import { LdkCustomMessages, featureBitsFromLeFlags } from './custom-messages.js';
-import type { PeerLifecycleRecord, ReceivedCustomMessage } from './custom-messages.js';
+import { featureBitsFromLeFlags } from './custom-messages.js';
+import type {
+  LdkCustomMessages,
+  PeerLifecycleRecord,
+  ReceivedCustomMessage,
+} from './custom-messages.js';
+import { LdkChain } from './ldk-chain.js';
+import type { LdkChainFeedStyle } from './ldk-chain.js';
+import { LdkChannels } from './ldk-channels.js';
+import type {
+  CreateChannelOptions,
+  InboundChannelPolicy,
+  LdkChannelEvent,
+  LdkChannelInfo,
+} from './ldk-channels.js';
+import { LdkOnchain } from './ldk-onchain.js';
+import { LdkPayments } from './ldk-payments.js';
+import type { CreateInvoiceOptions, LdkInvoice, PayInvoiceOptions } from './ldk-payments.js';
+import { wireLdkNode } from './ldk-wiring.js';
+import type { LdkWiringOptions } from './ldk-wiring.js';
 import { ldkBool, loadLdk } from './load.js';
 import type { Ldk } from './load.js';
-import { SocketBridge } from './socket-bridge.js';
 import type { SocketBridgeStats } from './socket-bridge.js';
-import { TestChain } from './test-chain.js';
+import { LdkTcp } from './ldk-tcp.js';
 import { parseNodeId } from './node-id.js';
-import { makeUserConfig } from './user-config.js';
-import type { LdkConfigOptions } from './user-config.js';
 
-export interface LdkNodeOptions extends LdkConfigOptions {
+export interface LdkNodeOptions extends LdkWiringOptions {
   /** 32-byte seed, or one byte repeated 32 times. Distinct seeds give distinct node ids. */
   readonly seed: Uint8Array | number;
   /** Label in log lines. */
@@ -53,8 +62,22 @@ export interface LdkNodeOptions extends LdkConfigOptions {
   readonly acceptCustomType?: (type: number) => boolean;
   /** How often `processEvents()` runs on its own; 10 ms by default. */
   readonly processIntervalMs?: number;
+  /**
+   * The chain the node follows and broadcasts to. Nodes that open channels with each other must
+   * share one; by default each node gets its own bare chain (regtest genesis, no coins).
+   */
+  readonly chain?: LdkChain;
+  /** How blocks reach LDK (`Listen` or `Confirm`); `listen` by default. */
+  readonly feedStyle?: LdkChainFeedStyle;
+  /** How inbound channels are answered; `accept` by default. */
+  readonly inboundChannels?: InboundChannelPolicy;
+  /** Claim inbound payments as soon as they are claimable; on by default. */
+  readonly autoClaim?: boolean;
+  /** Keep LDK events in `events` and payment records in `payments.events`; on by default. */
+  readonly recordEvents?: boolean;
+  /** Sweep `SpendableOutputs` to the chain wallet as they come; on by default. */
+  readonly sweepSpendableOutputs?: boolean;
 }
-
 /** A peer that finished the handshake and `init`, as LDK's `list_peers()` reports it. */
 export interface LdkPeer {
   readonly nodeIdHex: string;
@@ -64,13 +87,21 @@ export interface LdkPeer {
 }
 
 const MAX_LOG_LINES = 5000;
-const LEVEL_NAMES = ['GOSSIP', 'TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+/** Rounds of answering events per `processEvents()`; answers can raise further events. */
+const MAX_EVENT_ROUNDS = 8;
 
 export class LdkNode {
   readonly name: string;
   readonly nodeId: Uint8Array;
   readonly nodeIdHex: string;
-  readonly chain = new TestChain();
+  /** The chain this node follows and broadcasts to. */
+  readonly chain: LdkChain;
+  /** Opening, accepting, listing and closing channels; their events. */
+  readonly channels: LdkChannels;
+  /** Invoices and payments; their events. */
+  readonly payments: LdkPayments;
+  /** Anchor fee bumps and sweeps of spendable outputs. */
+  readonly onchain: LdkOnchain;
   /** Log lines from LDK and from the glue, oldest first, capped at 5000. */
   readonly logLines: string[] = [];
   /** Every transaction LDK asked to broadcast, serialized. */
@@ -79,6 +110,8 @@ export class LdkNode {
   readonly events: Event[] = [];
   /** Errors caught inside callbacks; a test should expect this to stay empty. */
   readonly callbackErrors: unknown[] = [];
+  /** Errors thrown while answering events outside callbacks; expected to stay empty too. */
+  readonly eventErrors: string[] = [];
 
   readonly keysManager: KeysManager;
   readonly chainMonitor: ChainMonitor;
@@ -88,10 +121,13 @@ export class LdkNode {
 
   private readonly custom: LdkCustomMessages;
   private readonly eventHandler: EventHandler;
-  private readonly bridges = new Set<SocketBridge>();
-  private readonly closedStats: SocketBridgeStats[] = [];
-  private readonly servers = new Set<Server>();
+  private readonly tcp: LdkTcp;
   private readonly timer: NodeJS.Timeout;
+  private readonly detachChain: () => void;
+  private readonly recordEvents: boolean;
+  private feerateSatPerKw: number;
+  /** Events LDK handed over during the current `process_pending_events`, not yet answered. */
+  private incoming: Event[] = [];
   private processing = false;
   private stopped = false;
   // Strong references to objects LDK holds weakly or that own such objects.
@@ -102,132 +138,81 @@ export class LdkNode {
   private constructor(ldk: Ldk, options: LdkNodeOptions) {
     this.ldk = ldk;
     this.name = options.name ?? 'ldk';
-    const feerate = options.feerateSatPerKw ?? 253;
+    this.chain = options.chain ?? new LdkChain({ matureBlocks: 0 });
+    this.recordEvents = options.recordEvents ?? true;
+    this.feerateSatPerKw = options.feerateSatPerKw ?? 253;
+    const wiring = wireLdkNode(ldk, options, this.chain.bestBlock(), {
+      log: (line) => {
+        this.log(line);
+      },
+      broadcast: (tx) => {
+        this.broadcast(tx);
+      },
+      event: (event) => {
+        this.incoming.push(event);
+      },
+      callbackError: (error) => {
+        this.callbackErrors.push(error);
+      },
+      feerateSatPerKw: () => this.feerateSatPerKw,
+    });
+    this.keysManager = wiring.keysManager;
+    this.chainMonitor = wiring.chainMonitor;
+    this.channelManager = wiring.channelManager;
+    this.peerManager = wiring.peerManager;
+    this.networkGraph = wiring.networkGraph;
+    this.custom = wiring.custom;
+    this.eventHandler = wiring.eventHandler;
+    this.keepAlive.push(wiring);
 
-    const logger: Logger = ldk.Logger.new_impl({
-      log: (record) => {
-        try {
-          const level = record.get_level();
-          if (level === ldk.Level.LDKLevel_Gossip) return;
-          this.log(
-            `${LEVEL_NAMES[level] ?? level} ${record.get_module_path()}: ${record.get_args()}`,
-          );
-        } catch (e) {
-          this.callbackErrors.push(e);
-        }
+    const log = (line: string): void => {
+      this.log(line);
+    };
+    this.channels = new LdkChannels({
+      ldk,
+      name: this.name,
+      channelManager: this.channelManager,
+      chain: this.chain,
+      config: options,
+      inboundPolicy: options.inboundChannels ?? 'accept',
+      log,
+    });
+    this.payments = new LdkPayments({
+      ldk,
+      channelManager: this.channelManager,
+      autoClaim: options.autoClaim ?? true,
+      recordEvents: this.recordEvents,
+    });
+    this.onchain = new LdkOnchain({
+      ldk,
+      name: this.name,
+      chain: this.chain,
+      keysManager: this.keysManager,
+      broadcaster: wiring.broadcaster,
+      logger: wiring.logger,
+      feerateSatPerKw: () => this.feerateSatPerKw,
+      sweep: options.sweepSpendableOutputs ?? true,
+      broadcast: (tx) => {
+        this.broadcast(tx);
+      },
+      log,
+    });
+    this.detachChain = this.chain.attach({
+      ldk,
+      channelManager: this.channelManager,
+      chainMonitor: this.chainMonitor,
+      feedStyle: options.feedStyle ?? 'listen',
+      afterBlocks: () => {
+        this.processEvents();
       },
     });
-    const feeEstimator: FeeEstimator = ldk.FeeEstimator.new_impl({
-      get_est_sat_per_1000_weight: () => feerate,
-    });
-    const broadcaster: BroadcasterInterface = ldk.BroadcasterInterface.new_impl({
-      broadcast_transactions: (txs) => {
-        for (const tx of txs) this.broadcastTxs.push(tx);
+
+    this.tcp = new LdkTcp(ldk, this.peerManager, {
+      afterIo: () => {
+        this.processEvents();
       },
+      log,
     });
-    // Monitors live only in memory: every update reports Completed at once.
-    const persister: Persist = ldk.Persist.new_impl({
-      persist_new_channel: () =>
-        ldk.ChannelMonitorUpdateStatus.LDKChannelMonitorUpdateStatus_Completed,
-      update_persisted_channel: () =>
-        ldk.ChannelMonitorUpdateStatus.LDKChannelMonitorUpdateStatus_Completed,
-      archive_persisted_channel: () => undefined,
-    });
-    this.chainMonitor = ldk.ChainMonitor.constructor_new(
-      ldk.Option_FilterZ.constructor_none(),
-      broadcaster,
-      logger,
-      feeEstimator,
-      persister,
-    );
-
-    const seed =
-      typeof options.seed === 'number' ? new Uint8Array(32).fill(options.seed) : options.seed;
-    if (seed.length !== 32) throw new Error(`seed: expected 32 bytes, got ${seed.length}`);
-    // Fixed starting time: keys and ephemeral data derive from the seed alone, run after run.
-    this.keysManager = ldk.KeysManager.constructor_new(seed, 1_700_000_000n, 0);
-    const entropy = this.keysManager.as_EntropySource();
-
-    this.networkGraph = ldk.NetworkGraph.constructor_new(ldk.Network.LDKNetwork_Regtest, logger);
-    const scorer = ldk.ProbabilisticScorer.constructor_new(
-      ldk.ProbabilisticScoringDecayParameters.constructor_default(),
-      this.networkGraph,
-      logger,
-    );
-    const lockableScore = ldk.MultiThreadedLockableScore.constructor_new(scorer.as_Score());
-    const router = ldk.DefaultRouter.constructor_new(
-      this.networkGraph,
-      logger,
-      entropy,
-      lockableScore.as_LockableScore(),
-      ldk.ProbabilisticScoringFeeParameters.constructor_default(),
-    );
-    const messageRouter = ldk.DefaultMessageRouter.constructor_new(this.networkGraph, entropy);
-
-    const genesis = this.chain.tip;
-    this.channelManager = ldk.ChannelManager.constructor_new(
-      feeEstimator,
-      this.chainMonitor.as_Watch(),
-      broadcaster,
-      router.as_Router(),
-      messageRouter.as_MessageRouter(),
-      logger,
-      entropy,
-      this.keysManager.as_NodeSigner(),
-      this.keysManager.as_SignerProvider(),
-      makeUserConfig(ldk, options),
-      ldk.ChainParameters.constructor_new(
-        ldk.Network.LDKNetwork_Regtest,
-        ldk.BestBlock.constructor_new(genesis.hash, genesis.height),
-      ),
-      genesis.timeSecs,
-    );
-
-    const ignorer = ldk.IgnoringMessageHandler.constructor_new();
-    let routingHandler: RoutingMessageHandler;
-    if (options.gossip ?? true) {
-      const gossipSync = ldk.P2PGossipSync.constructor_new(
-        this.networkGraph,
-        ldk.Option_UtxoLookupZ.constructor_none(),
-        logger,
-      );
-      this.keepAlive.push(gossipSync);
-      routingHandler = gossipSync.as_RoutingMessageHandler();
-    } else {
-      routingHandler = ignorer.as_RoutingMessageHandler();
-    }
-    this.custom = new LdkCustomMessages(ldk, options.acceptCustomType);
-    this.peerManager = ldk.PeerManager.constructor_new(
-      this.channelManager.as_ChannelMessageHandler(),
-      routingHandler,
-      ignorer.as_OnionMessageHandler(),
-      this.custom.handler,
-      genesis.timeSecs,
-      entropy.get_secure_random_bytes(),
-      logger,
-      this.keysManager.as_NodeSigner(),
-    );
-
-    const eventHandler: EventHandler = ldk.EventHandler.new_impl({
-      handle_event: (event) => {
-        this.events.push(event);
-        return ldk.Result_NoneReplayEventZ.constructor_ok();
-      },
-    });
-    this.keepAlive.push(
-      logger,
-      feeEstimator,
-      broadcaster,
-      persister,
-      scorer,
-      lockableScore,
-      router,
-      messageRouter,
-      ignorer,
-      routingHandler,
-      eventHandler,
-    );
-    this.eventHandler = eventHandler;
 
     this.nodeId = this.channelManager.get_our_node_id();
     this.nodeIdHex = hex.encode(this.nodeId);
@@ -256,39 +241,38 @@ export class LdkNode {
 
   /** Number of TCP connections still open, whether or not their handshake finished. */
   get openConnectionCount(): number {
-    return this.bridges.size;
+    return this.tcp.openConnectionCount;
   }
 
   /** Flow-control counters summed over every connection this node had, open or closed. */
   socketStats(): SocketBridgeStats {
-    const sum: SocketBridgeStats = { writeBlocks: 0, readPausesByLdk: 0, bytesIn: 0, bytesOut: 0 };
-    for (const s of [...this.closedStats, ...[...this.bridges].map((b) => b.stats)]) {
-      sum.writeBlocks += s.writeBlocks;
-      sum.readPausesByLdk += s.readPausesByLdk;
-      sum.bytesIn += s.bytesIn;
-      sum.bytesOut += s.bytesOut;
-    }
-    return sum;
+    return this.tcp.stats();
   }
 
   /** Errors caught inside any LDK callback of this node, its sockets and its custom handler. */
   allCallbackErrors(): unknown[] {
-    const out = [...this.callbackErrors, ...this.custom.callbackErrors];
-    for (const b of this.bridges) out.push(...b.callbackErrors);
-    return out;
+    return [...this.callbackErrors, ...this.custom.callbackErrors, ...this.tcp.callbackErrors()];
   }
 
   /**
-   * Lets LDK send what it queued and drains events into `events`. Safe to call at any time from
-   * outside an LDK callback; runs on a timer anyway.
+   * Lets LDK send what it queued, drains events, answers them (funding, inbound channels, HTLC
+   * forwarding, claims, fee bumps, sweeps) and records them in `events`; repeats while answers
+   * raise new events, up to a bound. Safe to call at any time from outside an LDK callback;
+   * runs on a timer anyway.
    */
   processEvents(): void {
     if (this.processing || this.stopped) return;
     this.processing = true;
     try {
-      this.peerManager.process_events();
-      this.channelManager.as_EventsProvider().process_pending_events(this.eventHandler);
-      this.chainMonitor.as_EventsProvider().process_pending_events(this.eventHandler);
+      for (let round = 0; round < MAX_EVENT_ROUNDS; round++) {
+        this.peerManager.process_events();
+        this.chainMonitor.as_EventsProvider().process_pending_events(this.eventHandler);
+        this.channelManager.as_EventsProvider().process_pending_events(this.eventHandler);
+        const batch = this.incoming;
+        if (batch.length === 0) break;
+        this.incoming = [];
+        for (const event of batch) this.dispatch(event);
+      }
     } finally {
       this.processing = false;
     }
@@ -306,18 +290,7 @@ export class LdkNode {
 
   /** Accepts inbound TCP connections on 127.0.0.1; resolves to the bound port. */
   async listenTcp(port = 0, host = '127.0.0.1'): Promise<number> {
-    const server = createServer((socket) => {
-      this.acceptInbound(socket);
-    });
-    this.servers.add(server);
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    return (server.address() as AddressInfo).port;
+    return this.tcp.listen(port, host);
   }
 
   /**
@@ -327,30 +300,8 @@ export class LdkNode {
    * inside WASM and take down every LDK node in the process.
    */
   async connectTcp(host: string, port: number, theirNodeIdHex: string): Promise<void> {
-    const theirNodeId = parseNodeId(theirNodeIdHex);
-    const socket = await new Promise<Socket>((resolve, reject) => {
-      const s = netConnect({ host, port });
-      s.once('error', reject);
-      s.once('connect', () => {
-        s.off('error', reject);
-        resolve(s);
-      });
-    });
-    if (this.stopped) {
-      socket.destroy();
-      throw new Error('node stopped');
-    }
-    const bridge = this.addBridge(socket);
-    const result = this.peerManager.new_outbound_connection(
-      theirNodeId,
-      bridge.descriptor,
-      this.socketAddress(host, port),
-    );
-    if (!(result instanceof this.ldk.Result_CVec_u8ZPeerHandleErrorZ_OK)) {
-      bridge.rejectedByLdk('new_outbound_connection returned Err');
-      throw new Error(`LDK refused an outbound connection to ${theirNodeIdHex}`);
-    }
-    socket.write(result.res);
+    if (this.stopped) throw new Error('node stopped');
+    await this.tcp.connect(host, port, theirNodeIdHex);
   }
 
   /** Peers that completed the handshake and `init`. */
@@ -385,22 +336,75 @@ export class LdkNode {
   }
 
   /**
-   * Mines `count` blocks on the test chain and connects them to the `ChannelManager` and
-   * `ChainMonitor`. `txs` (serialized) go into the first of them.
+   * Mines `count` blocks on this node's chain (shared: every node on it sees them) and lets each
+   * attached node react. `txs` are submitted first and must be valid; the first block confirms
+   * the whole mempool, so every accepted broadcast too.
    */
   connectBlocks(count: number, txs: readonly Uint8Array[] = []): void {
-    for (let i = 0; i < count; i++) {
-      const block = this.chain.mine();
-      const txdata =
-        i === 0
-          ? txs.map((tx, index) =>
-              this.ldk.TwoTuple_usizeTransactionZ.constructor_new(index + 1, tx),
-            )
-          : [];
-      this.channelManager.as_Listen().filtered_block_connected(block.header, txdata, block.height);
-      this.chainMonitor.as_Listen().filtered_block_connected(block.header, txdata, block.height);
-    }
+    this.chain.connectBlocks(count, txs);
+  }
+
+  // ---- channels (ldk-channels.ts) ----
+
+  /** `LdkChannels.createChannel`: proposes a channel; returns the temporary channel id. */
+  createChannel(
+    theirNodeIdHex: string,
+    valueSat: bigint,
+    pushMsat: bigint,
+    options: CreateChannelOptions = {},
+  ): string {
+    const id = this.channels.createChannel(theirNodeIdHex, valueSat, pushMsat, options);
     this.processEvents();
+    return id;
+  }
+
+  listChannels(): LdkChannelInfo[] {
+    return this.channels.listChannels();
+  }
+
+  channel(channelIdHex: string): LdkChannelInfo | undefined {
+    return this.channels.channel(channelIdHex);
+  }
+
+  get channelEvents(): readonly LdkChannelEvent[] {
+    return this.channels.events;
+  }
+
+  closeChannel(channelIdHex: string, counterpartyHex: string): void {
+    this.channels.closeChannel(channelIdHex, counterpartyHex);
+    this.processEvents();
+  }
+
+  forceCloseBroadcastingLatestTxn(channelIdHex: string, counterpartyHex: string): void {
+    this.channels.forceCloseBroadcastingLatestTxn(channelIdHex, counterpartyHex);
+    this.processEvents();
+  }
+
+  // ---- payments (ldk-payments.ts) ----
+
+  createInvoice(options: CreateInvoiceOptions = {}): LdkInvoice {
+    return this.payments.createInvoice(options);
+  }
+
+  /** `LdkPayments.payInvoice`: starts paying; returns the payment id. */
+  payInvoice(invoice: string, options: PayInvoiceOptions = {}): string {
+    const id = this.payments.payInvoice(invoice, options);
+    this.processEvents();
+    return id;
+  }
+
+  /**
+   * Changes what the fee estimator answers from now on, for every target. A rate above an
+   * anchor channel's commitment rate makes a force close go through `BumpTransaction` (CPFP on
+   * the anchor) instead of broadcasting the commitment alone.
+   */
+  setFeerate(feerateSatPerKw: number): void {
+    this.feerateSatPerKw = feerateSatPerKw;
+  }
+
+  /** Failures of the glue outside callbacks: event answers, funding, bumps, sweeps. */
+  glueErrors(): string[] {
+    return [...this.eventErrors, ...this.channels.errors, ...this.onchain.errors];
   }
 
   /** Closes the connection to one peer from LDK's side. */
@@ -419,20 +423,10 @@ export class LdkNode {
   async stop(): Promise<void> {
     if (this.stopped) return;
     clearInterval(this.timer);
+    this.detachChain();
     this.peerManager.disconnect_all_peers();
     this.stopped = true;
-    const closing: Promise<void>[] = [];
-    for (const bridge of this.bridges) {
-      if (!bridge.socket.destroyed) {
-        closing.push(new Promise((resolve) => bridge.socket.once('close', () => resolve())));
-      }
-      bridge.destroy();
-    }
-    for (const server of this.servers) {
-      closing.push(new Promise((resolve) => server.close(() => resolve())));
-    }
-    this.servers.clear();
-    await Promise.all(closing);
+    await this.tcp.close();
   }
 
   /** The last `lines` log lines, one per line, for printing when a test fails. */
@@ -443,54 +437,33 @@ export class LdkNode {
       .join('\n');
   }
 
+  private dispatch(event: Event): void {
+    try {
+      this.channels.handleEvent(event);
+      this.payments.handleEvent(event);
+      this.onchain.handleEvent(event);
+    } catch (e) {
+      const line = `answering ${event.constructor.name}: ${e instanceof Error ? e.message : String(e)}`;
+      this.eventErrors.push(line);
+      this.log(`ERROR glue: ${line}`);
+    }
+    if (this.recordEvents) this.events.push(event);
+  }
+
+  /** Records a transaction LDK (or the glue for it) broadcast and offers it to the chain. */
+  private broadcast(tx: Uint8Array): void {
+    this.broadcastTxs.push(tx);
+    const record = this.chain.submitBroadcast(this.name, tx);
+    if (!record.result.accepted) {
+      this.log(
+        `WARN chain: broadcast ${record.txid} refused: ${record.result.reason} (${record.result.detail})`,
+      );
+    }
+  }
+
   private log(line: string): void {
     this.logLines.push(line);
     if (this.logLines.length > MAX_LOG_LINES)
       this.logLines.splice(0, this.logLines.length - MAX_LOG_LINES);
-  }
-
-  private acceptInbound(socket: Socket): void {
-    if (this.stopped) {
-      socket.destroy();
-      return;
-    }
-    const bridge = this.addBridge(socket);
-    const result = this.peerManager.new_inbound_connection(
-      bridge.descriptor,
-      this.socketAddress(socket.remoteAddress ?? '', socket.remotePort ?? 0),
-    );
-    if (!(result instanceof this.ldk.Result_NonePeerHandleErrorZ_OK)) {
-      bridge.rejectedByLdk('new_inbound_connection returned Err');
-    }
-  }
-
-  private addBridge(socket: Socket): SocketBridge {
-    const bridge = new SocketBridge(this.ldk, this.peerManager, socket, {
-      afterIo: () => {
-        this.processEvents();
-      },
-      onClosed: (b) => {
-        this.bridges.delete(b);
-        this.closedStats.push(b.stats);
-        // LDK may still hold a clone of the descriptor for a moment: keep the object alive.
-        this.keepAlive.push(b);
-      },
-      log: (line) => {
-        this.log(line);
-      },
-    });
-    this.bridges.add(bridge);
-    return bridge;
-  }
-
-  /** The address LDK reports back to the peer in `init` (BOLT 1 `remote_addr`); IPv4 only. */
-  private socketAddress(host: string, port: number): Option_SocketAddressZ {
-    const m = /^(?:::ffff:)?(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host);
-    if (m === null || port <= 0 || port > 0xffff)
-      return this.ldk.Option_SocketAddressZ.constructor_none();
-    const octets = Uint8Array.from(m.slice(1, 5).map(Number));
-    return this.ldk.Option_SocketAddressZ.constructor_some(
-      this.ldk.SocketAddress.constructor_tcp_ip_v4(octets, port),
-    );
   }
 }
