@@ -1,0 +1,51 @@
+// The public surface: what a host imports from `boltkit` and `boltkit/node`, and nothing internal.
+import { describe, expect, it } from 'vitest';
+import * as core from '../src/index.js';
+import * as node from '../src/node.js';
+
+describe('public API', () => {
+  it('exports the host-facing classes and functions from the core entry', () => {
+    for (const name of [
+      'PeerManager',
+      'PeerTransport',
+      'KeysManager',
+      'InMemorySigner',
+      'Features',
+      'MemoryKVStore',
+      'decodeInvoice',
+      'encodeInvoice',
+      'BoltkitError',
+      'DecodeError',
+      'ErrorCode',
+      'nobleBackend',
+      'ChannelMonitorUpdateStatus',
+      'ConfirmationTarget',
+    ]) {
+      expect(core, name).toHaveProperty(name);
+    }
+  });
+
+  it('exports the Node adapters from boltkit/node', () => {
+    for (const name of [
+      'connectOutbound',
+      'listenInbound',
+      'startBackgroundTimers',
+      'nodeCryptoBackend',
+      'createNodeCryptoBackend',
+      'FilesystemStore',
+    ]) {
+      expect(node, name).toHaveProperty(name);
+    }
+  });
+
+  it('keeps codecs and internals out of the core entry', () => {
+    for (const name of ['WireReader', 'WireWriter', 'encodeMessage', 'decodeMessage', 'Channel']) {
+      expect(core, name).not.toHaveProperty(name);
+    }
+  });
+
+  it('every exported error code is a distinct string', () => {
+    const codes = Object.values(core.ErrorCode);
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+});
