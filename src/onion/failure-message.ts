@@ -90,7 +90,7 @@ function writeField(w: WireWriter, m: FailureMessage, field: FailureField): void
 
 /**
  * Encodes `message` as `failuremsg`. Throws `APIMisuseError` when a field its code requires is
- * missing or out of range.
+ * missing or out of range, or the TLV records are not in increasing type order.
  */
 export function encodeFailureMessage(message: FailureMessage): Uint8Array {
   const w = new WireWriter(64);
@@ -101,7 +101,12 @@ export function encodeFailureMessage(message: FailureMessage): Uint8Array {
   } else {
     for (const f of known.fields) writeField(w, message, f);
   }
+  let last = -1n;
   for (const t of message.tlvs ?? []) {
+    if (typeof t.type !== 'bigint' || t.type <= last) {
+      throw new APIMisuseError('failure tlvs: types must be bigints in strictly increasing order');
+    }
+    last = t.type;
     w.bigSize(t.type, 'tlv type');
     w.bigSize(BigInt(t.value.length), 'tlv length');
     w.bytes(t.value, undefined, 'tlv value');
