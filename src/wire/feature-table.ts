@@ -25,6 +25,11 @@ export interface FeatureInfo {
   readonly legacyContexts?: readonly FeatureContext[];
   /** Features that must also be set whenever this one is. */
   readonly dependencies: readonly FeatureName[];
+  /**
+   * For ASSUMED features: the dependencies of the last BOLT 9 revision that listed them
+   * (`payment_secret` needed `var_onion_optin`). Checked only in strict mode, on what we send.
+   */
+  readonly legacyDependencies?: readonly FeatureName[];
 }
 
 /** Every name of the BOLT 9 table. */
@@ -73,8 +78,17 @@ function assumed(
   name: FeatureName,
   evenBit: number,
   legacyContexts: readonly FeatureContext[],
+  legacyDependencies: readonly FeatureName[] = [],
 ): FeatureInfo {
-  return { name, evenBit, assumed: true, contexts: [], legacyContexts, dependencies: [] };
+  return {
+    name,
+    evenBit,
+    assumed: true,
+    contexts: [],
+    legacyContexts,
+    dependencies: [],
+    legacyDependencies,
+  };
 }
 
 /** The BOLT 9 table, by ascending bit (bolts commit a3772650). */
@@ -86,7 +100,7 @@ export const FEATURES: readonly FeatureInfo[] = [
   assumed('var_onion_optin', 8, IN9),
   f('gossip_queries_ex', 10, IN),
   assumed('option_static_remotekey', 12, IN),
-  assumed('payment_secret', 14, IN9),
+  assumed('payment_secret', 14, IN9, ['var_onion_optin']),
   f('basic_mpp', 16, IN9, ['payment_secret']),
   f('option_support_large_channel', 18, IN),
   f('option_anchors', 22, INT),

@@ -206,16 +206,27 @@ export class FeatureDependencyError extends DecodeError {
 }
 
 /**
- * Throws `FeatureDependencyError` (code `DecodeError`) for the first set feature whose dependency
- * is not set. Checking every set feature's direct dependencies covers transitive ones too. An
- * ASSUMED dependency counts as present even when its bits are clear: BOLT 9 says every node has
- * it.
+ * Throws `FeatureDependencyError` when a feature in `features` lacks one it depends on (BOLT 9
+ * "Dependencies" column).
+ *
+ * Lenient (the default, for what peers send): ASSUMED features count as present even when
+ * unset, as current BOLT 9 says every node has them. Strict (for what we send): every
+ * dependency must be set explicitly, including the dependencies ASSUMED features had before they
+ * were assumed (`payment_secret` needs `var_onion_optin`), because deployed peers still check
+ * them.
  */
-export function validateFeatureDependencies(features: Features): void {
+export function validateFeatureDependencies(
+  features: Features,
+  options: { readonly strict?: boolean } = {},
+): void {
+  const strict = options.strict === true;
   for (const info of FEATURES) {
     if (!features.supports(info.name)) continue;
-    for (const dep of info.dependencies) {
-      if (featureInfo(dep)?.assumed === true) continue;
+    const deps = strict
+      ? [...info.dependencies, ...(info.legacyDependencies ?? [])]
+      : info.dependencies;
+    for (const dep of deps) {
+      if (!strict && featureInfo(dep)?.assumed === true) continue;
       if (!features.supports(dep)) throw new FeatureDependencyError(info.name, dep);
     }
   }

@@ -160,6 +160,28 @@ describe('feature dependencies (BOLT 9)', () => {
   it('counts an ASSUMED dependency as present', () => {
     expect(dependencyError(Features.empty().setOptional('basic_mpp'))).toBeUndefined();
   });
+
+  it('strict mode: payment_secret needs var_onion_optin, as before both were ASSUMED', () => {
+    const f = Features.empty().setRequired('payment_secret');
+    expect(() => validateFeatureDependencies(f)).not.toThrow();
+    let err: unknown;
+    try {
+      validateFeatureDependencies(f, { strict: true });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(FeatureDependencyError);
+    expect((err as FeatureDependencyError).code).toBe('DecodeError');
+    expect((err as FeatureDependencyError).missingDependency).toBe('var_onion_optin');
+    expect(() =>
+      validateFeatureDependencies(f.setRequired('var_onion_optin'), { strict: true }),
+    ).not.toThrow();
+  });
+
+  it('strict mode: an ASSUMED dependency must be set explicitly', () => {
+    const f = Features.empty().setOptional('basic_mpp');
+    expect(() => validateFeatureDependencies(f, { strict: true })).toThrow(FeatureDependencyError);
+  });
 });
 
 describe("boltkit's advertised features", () => {
@@ -172,7 +194,7 @@ describe("boltkit's advertised features", () => {
   ];
   for (const [what, f, ctx] of sets) {
     it(`${what}: dependencies set, only assigned bits, never both bits of a pair`, () => {
-      expect(() => validateFeatureDependencies(f)).not.toThrow();
+      expect(() => validateFeatureDependencies(f, { strict: true })).not.toThrow();
       expect(f.unknownBits()).toEqual([]);
       for (const b of f.bits()) if (b % 2 === 0) expect(f.has(b + 1)).toBe(false);
       if (ctx !== 'channelType' && what !== 'init') expect(bitsOutsideContext(f, ctx)).toEqual([]);
