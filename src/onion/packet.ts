@@ -19,7 +19,7 @@ import { nobleBackend } from '../crypto/noble.js';
 import { APIMisuseError } from '../util/errors.js';
 import { bigSizeLength, writeBigSize } from '../wire/bigsize.js';
 import { OnionRouteError } from './errors.js';
-import { deriveOnionKey, generateStream, OnionKeyType, xorStream } from './onion-keys.js';
+import { deriveOnionKey, generateStream, OnionKeyType } from './onion-keys.js';
 import { computeOnionHopSecrets } from './shared-secrets.js';
 
 /** The only packet version BOLT 4 defines. */
@@ -63,10 +63,10 @@ export function hopFrameLength(payloadLength: number): number {
  * Hop `i` pads its payloads with zeros, applies its rho stream to the padded field and drops its
  * frame from the front, so the filler after hop `i` is the previous filler followed by
  * `frame_i` zeros, XORed with the part of hop `i`'s stream that lands at the end of the field.
+ * `streams[i]` is hop `i`'s stream, at least `payloadsLength + frame_i` bytes for `i < n - 1`.
  */
 function generateFiller(
-  crypto: CryptoBackend,
-  rhoKeys: readonly Uint8Array[],
+  streams: readonly Uint8Array[],
   frameLengths: readonly number[],
   payloadsLength: number,
 ): Uint8Array {
@@ -75,11 +75,9 @@ function generateFiller(
   const filler = new Uint8Array(total);
   let filled = 0;
   for (let i = 0; i < frameLengths.length - 1; i++) {
-    const frame = frameLengths[i]!;
-    filled += frame;
-    const streamEnd = payloadsLength + frame;
-    const stream = generateStream(crypto, rhoKeys[i]!, streamEnd);
-    const from = streamEnd - filled;
+    filled += frameLengths[i]!;
+    const stream = streams[i]!;
+    const from = payloadsLength + frameLengths[i]! - filled;
     for (let j = 0; j < filled; j++) filler[j]! ^= stream[from + j]!;
   }
   return filler;
@@ -137,12 +135,19 @@ export function constructOnionPacket(
     hops.map((h) => h.nodeId),
     crypto,
   );
-  const rhoKeys = sharedSecrets.map((ss) => deriveOnionKey(crypto, OnionKeyType.Rho, ss));
-  const filler = generateFiller(crypto, rhoKeys, frameLengths, payloadsLength);
+  // One rho stream per hop serves both the filler (its tail) and the hop's layer (its head).
+  const streams = sharedSecrets.map((ss, i) =>
+    generateStream(
+      crypto,
+      deriveOnionKey(crypto, OnionKeyType.Rho, ss),
+      payloadsLength + (i < hops.length - 1 ? frameLengths[i]! : 0),
+    ),
+  );
+  const filler = generateFiller(streams, frameLengths, payloadsLength);
 
   // The unused end of the field starts as pseudo-random bytes, so it does not reveal where the
   // last frame ends.
-  let payloads = generateStream(
+  const payloads = generateStream(
     crypto,
     deriveOnionKey(crypto, OnionKeyType.Pad, sessionKey),
     payloadsLength,
@@ -158,7 +163,8 @@ export function constructOnionPacket(
     payloads.set(payload, p);
     p += payload.length;
     payloads.set(nextHmac, p);
-    payloads = xorStream(crypto, rhoKeys[i]!, payloads);
+    const stream = streams[i]!;
+    for (let j = 0; j < payloadsLength; j++) payloads[j]! ^= stream[j]!;
     if (i === hops.length - 1) payloads.set(filler, payloadsLength - filler.length);
     hmacInput.set(payloads, 0);
     nextHmac = crypto.hmacSha256(
