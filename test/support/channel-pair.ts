@@ -18,6 +18,10 @@ import { Channel, type ChannelOptions } from '../../src/channel-manager/channel/
 import type { ChannelConfig } from '../../src/channel-manager/channel/config.js';
 import type { ChannelOutput } from '../../src/channel-manager/channel/context.js';
 import type { ChannelEvent } from '../../src/channel-manager/channel/events.js';
+import {
+  deserializeChannel,
+  serializeChannel,
+} from '../../src/channel-manager/channel/serialize.js';
 import { ChannelPhase } from '../../src/channel-manager/channel/state.js';
 import { chainHashOf } from '../../src/peer-manager/chain-hash.js';
 import { p2wpkhScriptPubkey } from '../../src/tx/scripts/templates.js';
@@ -87,8 +91,26 @@ export class TestNode {
     return { keys: this.keys, feeEstimator: this.feeEstimator, config: this.config };
   }
 
+  /**
+   * After every call, replace the channel by one serialized and restored (checking the bytes
+   * round-trip exactly), so a whole scenario runs on restored channels.
+   */
+  roundTrip = false;
+  /** How many round trips were made. */
+  roundTrips = 0;
+
+  /** Serializes the channel, restores it, checks the bytes round-trip, and uses the copy. */
+  restoreFromBytes(): void {
+    const bytes = serializeChannel(this.channel);
+    const restored = deserializeChannel(bytes, this.options);
+    expect(serializeChannel(restored)).toEqual(bytes);
+    this.channel = restored;
+    this.roundTrips++;
+  }
+
   /** Files a channel call's output; persists monitor updates when `autoPersist`. */
   absorb(output: ChannelOutput): ChannelOutput {
+    if (this.roundTrip) this.restoreFromBytes();
     this.outbox.push(...output.messages);
     this.events.push(...output.events);
     this.monitorUpdates.push(...output.monitorUpdates);
@@ -125,6 +147,8 @@ export interface PairOptions {
   readonly configB?: Partial<ChannelConfig>;
   /** `b`'s view of `a`'s init features (and the other way round); ours by default. */
   readonly features?: Features;
+  /** Serialize and restore both channels after every call (see `TestNode.roundTrip`). */
+  readonly roundTrip?: boolean;
 }
 
 /** A deterministic dummy onion (opaque at this layer). */
@@ -182,6 +206,14 @@ export function fundingTransaction(script: Uint8Array, valueSat: bigint): Uint8A
   return serializeTransaction(signed);
 }
 
+interface ReadyTemplate {
+  readonly fundingTx: Uint8Array;
+  readonly a: { readonly bytes: Uint8Array; readonly monitorUpdates: ChannelMonitorUpdate[] };
+  readonly b: { readonly bytes: Uint8Array; readonly monitorUpdates: ChannelMonitorUpdate[] };
+}
+
+const readyTemplates = new Map<string, ReadyTemplate>();
+
 /** The two nodes and their channel. */
 export class ChannelPair {
   readonly a: TestNode;
@@ -194,6 +226,7 @@ export class ChannelPair {
     const anchors = (options.channelType ?? 'anchors') === 'anchors';
     this.a = new TestNode('a', 0x41, { proposeAnchors: anchors, ...options.configA });
     this.b = new TestNode('b', 0x42, options.configB);
+    this.a.roundTrip = this.b.roundTrip = options.roundTrip ?? false;
   }
 
   other(node: TestNode): TestNode {
@@ -285,8 +318,28 @@ export class ChannelPair {
     this.deliverAll();
   }
 
-  /** A ready channel: opened, funded, confirmed, both `channel_ready`s exchanged. */
+  /**
+   * A ready channel: opened, funded, confirmed, both `channel_ready`s exchanged. The opening is
+   * run once per set of options; later calls restore both channels from its serialized state
+   * (which the serialization tests prove equivalent), to keep the suite fast.
+   */
   static ready(options: PairOptions = {}): ChannelPair {
+    const key = JSON.stringify(options, (_k, v: unknown) =>
+      typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? Array.from(v) : v,
+    );
+    const template = readyTemplates.get(key);
+    if (template !== undefined) {
+      const pair = new ChannelPair(options);
+      pair.fundingTx = template.fundingTx;
+      for (const [node, t] of [
+        [pair.a, template.a],
+        [pair.b, template.b],
+      ] as const) {
+        node.channel = deserializeChannel(t.bytes, node.options);
+        node.monitorUpdates.push(...t.monitorUpdates);
+      }
+      return pair;
+    }
     const pair = new ChannelPair(options);
     pair.fund();
     pair.confirm();
@@ -294,6 +347,11 @@ export class ChannelPair {
     expect(pair.b.channel.phase).toBe(ChannelPhase.ChannelReady);
     pair.a.takeEvents();
     pair.b.takeEvents();
+    readyTemplates.set(key, {
+      fundingTx: pair.fundingTx!,
+      a: { bytes: serializeChannel(pair.a.channel), monitorUpdates: [...pair.a.monitorUpdates] },
+      b: { bytes: serializeChannel(pair.b.channel), monitorUpdates: [...pair.b.monitorUpdates] },
+    });
     return pair;
   }
 
@@ -313,6 +371,20 @@ export class ChannelPair {
     });
     from.absorb(output);
     return { htlcId, preimage, paymentHash };
+  }
+
+  /**
+   * The connection drops (messages in flight are lost) and comes back: both send
+   * `channel_reestablish`; they are delivered, then whatever follows is left in the outboxes.
+   */
+  reconnect(): void {
+    for (const node of [this.a, this.b]) {
+      node.outbox.length = 0;
+      node.absorb(node.channel.peerDisconnected());
+    }
+    for (const node of [this.a, this.b]) node.absorb(node.channel.peerConnected());
+    this.expectDeliver(this.a, 'channel_reestablish');
+    this.expectDeliver(this.b, 'channel_reestablish');
   }
 
   /** `from` signs and the whole dance runs to completion. */
