@@ -6,8 +6,9 @@
  *
  * Every transaction an attached LDK node broadcasts is submitted to the mempool, so a funding,
  * closing, commitment or sweep transaction LDK produces is checked by the interpreter before it
- * can be mined. Boltkit attaches through the same `testChain` (`attachListen`, `attachConfirm`,
- * `createBroadcaster`), so both implementations see one chain.
+ * can be mined. Boltkit attaches its `Listen`/`Confirm` through the same `testChain`
+ * (`attachListen`, `attachConfirm`) and broadcasts through `broadcasterFor(name)`, so both
+ * implementations see one chain and one record of broadcasts.
  *
  * Block times start about `blockIntervalSec × matureBlocks` seconds before the wall clock and
  * step by `blockIntervalSec`: LDK stamps invoices and checks inbound payment expiry against the
@@ -18,6 +19,7 @@ import { hex } from '@scure/base';
 import { Transaction } from 'bitcoinjs-lib';
 import type { ChainMonitor, ChannelManager, TwoTuple_usizeTransactionZ } from 'lightningdevkit';
 import type { Block } from '../../../src/chain/block.js';
+import type { BroadcasterInterface } from '../../../src/chain/broadcaster.js';
 import { blockHash, decodeBlockHeader } from '../../../src/chain/block.js';
 import { computeTxid, displayHexToHash, hashToDisplayHex } from '../../../src/chain/txid.js';
 import { StandardFlags, verifyTransaction } from '../../support/script-interpreter.js';
@@ -151,6 +153,18 @@ export class LdkChain {
         : { node, txid, tx: tx.slice(), result };
     this.broadcasts.push(record);
     return record;
+  }
+
+  /**
+   * A boltkit `BroadcasterInterface` whose transactions are recorded in `broadcasts` under
+   * `name` and checked exactly like LDK's, so one `rejectedBroadcasts()` covers both sides.
+   */
+  broadcasterFor(name: string): BroadcasterInterface {
+    return {
+      broadcastTransactions: (txs) => {
+        for (const tx of txs) this.submitBroadcast(name, tx);
+      },
+    };
   }
 
   /**

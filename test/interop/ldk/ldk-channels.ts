@@ -71,6 +71,8 @@ export interface LdkChannelInfo {
   readonly confirmationsRequired: number | undefined;
   readonly channelTypeBits: readonly number[];
   readonly anchors: boolean;
+  /** HTLCs pending in either direction. */
+  readonly pendingHtlcs: number;
 }
 
 /** The channel events of one node, as plain records in arrival order. */
@@ -229,6 +231,7 @@ export class LdkChannels {
         confirmationsRequired: required instanceof ldk.Option_u32Z_Some ? required.some : undefined,
         channelTypeBits: type === null ? [] : featureBitsFromLeFlags(type.le_flags()),
         anchors: type !== null && ldkBool(type.supports_anchors_zero_fee_htlc_tx()),
+        pendingHtlcs: d.get_pending_inbound_htlcs().length + d.get_pending_outbound_htlcs().length,
       };
     });
   }

@@ -109,6 +109,11 @@ export class LdkPayments {
   readonly held = new Map<string, Uint8Array>();
   /** Running counts, kept even when `events` is not. */
   readonly counts = { sent: 0, failed: 0, claimable: 0, claimed: 0 };
+  /**
+   * Called when an outbound payment of this node succeeds or fails, from `processEvents()`
+   * (outside LDK callbacks), so it may start the next payment.
+   */
+  onOutcome: ((payment: LdkOutboundPayment) => void) | undefined;
   private readonly ctx: LdkPaymentsContext;
 
   constructor(ctx: LdkPaymentsContext) {
@@ -243,6 +248,7 @@ export class LdkPayments {
         payment.status = 'succeeded';
         payment.preimageHex = preimageHex;
         if (feePaidMsat !== undefined) payment.feePaidMsat = feePaidMsat;
+        this.onOutcome?.(payment);
       }
     } else if (event instanceof ldk.Event_PaymentFailed) {
       this.counts.failed++;
@@ -257,6 +263,7 @@ export class LdkPayments {
       if (payment !== undefined) {
         payment.status = 'failed';
         if (reason !== undefined) payment.failureReason = reason;
+        this.onOutcome?.(payment);
       }
     } else if (event instanceof ldk.Event_PaymentPathFailed) {
       this.record({

@@ -32,7 +32,23 @@ export interface LdkWiringOptions extends LdkConfigOptions {
   readonly seed: Uint8Array | number;
   readonly gossip?: boolean;
   readonly acceptCustomType?: (type: number) => boolean;
+  /**
+   * Lowest LDK log level recorded: `trace` (the default, for reading a failed test) down to
+   * `error`. Records below it are dropped before their text crosses the WASM boundary, which
+   * matters for throughput runs.
+   */
+  readonly logLevel?: LdkLogLevel;
 }
+
+/** LDK's log levels above `Gossip`, lowest first. */
+export type LdkLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+const LOG_LEVEL_NUMBERS: Record<LdkLogLevel, number> = {
+  trace: 1,
+  debug: 2,
+  info: 3,
+  warn: 4,
+  error: 5,
+};
 
 /** Called from inside LDK callbacks; implementations queue or record, never throw. */
 export interface LdkWiringHooks {
@@ -74,11 +90,12 @@ export function wireLdkNode(
   best: LdkBestBlock,
   hooks: LdkWiringHooks,
 ): LdkWiring {
+  const minLevel = LOG_LEVEL_NUMBERS[options.logLevel ?? 'trace'];
   const logger: Logger = ldk.Logger.new_impl({
     log: (record) => {
       try {
-        const level = record.get_level();
-        if (level === ldk.Level.LDKLevel_Gossip) return;
+        const level: number = record.get_level();
+        if (level < minLevel) return;
         hooks.log(
           `${LEVEL_NAMES[level] ?? level} ${record.get_module_path()}: ${record.get_args()}`,
         );

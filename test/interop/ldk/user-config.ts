@@ -11,6 +11,13 @@ export interface LdkConfigOptions {
   readonly anchors?: boolean;
   /** Answer inbound channels through `OpenChannelRequest` events; on by default. */
   readonly manuallyAcceptInboundChannels?: boolean;
+  /** HTLCs the peer may offer us at once (BOLT 2 `max_accepted_htlcs`); LDK's 50 by default. */
+  readonly maxAcceptedHtlcs?: number;
+  /**
+   * Percent of the channel the peer may have in flight towards us
+   * (`max_htlc_value_in_flight_msat`); LDK's 10 by default.
+   */
+  readonly maxInboundHtlcValueInFlightPercent?: number;
 }
 
 /** LDK's default `UserConfig` with the interop changes applied; a fresh object each call. */
@@ -19,6 +26,14 @@ export function makeUserConfig(ldk: Ldk, options: LdkConfigOptions): UserConfig 
   config.set_manually_accept_inbound_channels(options.manuallyAcceptInboundChannels ?? true);
   const handshake = config.get_channel_handshake_config();
   handshake.set_negotiate_anchors_zero_fee_htlc_tx(options.anchors ?? false);
+  if (options.maxAcceptedHtlcs !== undefined) {
+    handshake.set_our_max_accepted_htlcs(options.maxAcceptedHtlcs);
+  }
+  if (options.maxInboundHtlcValueInFlightPercent !== undefined) {
+    handshake.set_max_inbound_htlc_value_in_flight_percent_of_channel(
+      options.maxInboundHtlcValueInFlightPercent,
+    );
+  }
   config.set_channel_handshake_config(handshake);
   // LDK's default dust exposure limit (about 2,500 sat at 253 sat/kW) makes back-to-back small
   // payments fail; interop tests are not about that limit.
