@@ -81,7 +81,7 @@ export interface ClaimContext {
   readonly paymentBasepoint: Uint8Array;
   readonly destinationScript: Uint8Array;
   readonly feerateSatPerKw: number;
-  /** nLockTime: the current height, so a claim cannot be mined in a reorganized older block. */
+  /** nLockTime: a recent height, so a claim cannot be mined in a reorganized older block. */
   readonly locktime: number;
   /** For `RevokedToLocal`: the peer's revealed secret of the revoked commitment. */
   readonly perCommitmentSecret: Uint8Array | undefined;

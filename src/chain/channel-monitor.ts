@@ -559,13 +559,13 @@ export class ChannelMonitor implements WatchedChannelMonitor, Listen, Confirm {
     if (watchHtlcDeadlines(s, height)) this.#needsPersist = true;
     for (const c of s.claims) {
       if (c.spend === undefined && !c.resolved && c.spendableHeight <= height + 1) {
-        const tx = this.#claimTransaction(c, height);
+        const tx = this.#claimTransaction(c);
         if (tx !== undefined) this.#toBroadcast.push(tx);
       }
     }
   }
 
-  #claimTransaction(claim: ClaimRecord, height: number): Uint8Array | undefined {
+  #claimTransaction(claim: ClaimRecord): Uint8Array | undefined {
     const key = `${claim.outpoint.txid}:${claim.outpoint.index}`;
     const cached = this.#claimTxs.get(key);
     if (cached !== undefined) return cached;
@@ -577,7 +577,9 @@ export class ChannelMonitor implements WatchedChannelMonitor, Listen, Confirm {
       destinationScript: this.#keys.getDestinationScript(setup.channelKeysId),
       feerateSatPerKw:
         this.#fees?.getEstSatPer1000Weight(claimFeeTarget(claim.kind)) ?? FEERATE_FLOOR_SAT_PER_KW,
-      locktime: height,
+      // The height before the first block the claim fits in: the same transaction whenever it
+      // is rebuilt (after a restart), yet never minable in an older block.
+      locktime: Math.max(0, claim.spendableHeight - 1),
       perCommitmentSecret:
         claim.kind === ClaimKind.RevokedToLocal
           ? revokedSecret(this.#state, claim.commitmentNumber)
