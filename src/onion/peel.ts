@@ -24,7 +24,8 @@ import { HOP_PAYLOADS_LENGTH, ONION_HMAC_LENGTH, ONION_VERSION } from './packet.
 
 /**
  * ECDH with the hop's node key: SHA256 of the compressed point `publicKey * nodeSecret`, 32
- * bytes (`KeysInterface.ecdh`). It is only called with valid points.
+ * bytes. Pass the host signer's, as `(pk) => keys.ecdh(pk)` for a `KeysInterface`. It is only
+ * called with valid points; what it throws is passed through.
  */
 export type NodeEcdh = (publicKey: Uint8Array) => Uint8Array;
 

@@ -3,6 +3,7 @@
 // back (node 4 first), checked packet and attribution data at every node, then decoded at the origin; and the
 // attribution data of a successful payment over the same route.
 import { describe, expect, it } from 'vitest';
+import { createNodeCryptoBackend } from '../../src/node/crypto-backend.js';
 import {
   addFulfillAttribution,
   decodeFulfillAttribution,
@@ -95,24 +96,38 @@ describe('BOLT 4 attributable errors: returning errors', () => {
     expect(decodeFailureMessage(encoded)).toEqual(failure);
   });
 
-  it('creates the packet and attribution data at node 4 and wraps them at every node', () => {
-    const source = params.failure_source_node_index;
-    // The vector pads failure_len + pad_len to 1024 bytes.
-    let p: FailurePacket = createFailurePacket(sharedSecrets[source]!, failure, {
-      holdTime100ms: holdTime(source),
-      paddedLength: 1024,
-    });
-    const raw = xorStream(crypto, hex(forwarding[0]!.ammag_key), p.reason);
-    expect(toHex(raw)).toBe(creation.raw_error_packet);
-    expect(toHex(raw.subarray(32))).toBe(creation.payload);
-    for (const f of forwarding) {
-      if (f.node_index !== source) {
-        p = wrapFailurePacket(hex(f.shared_secret), p, { holdTime100ms: holdTime(f.node_index) });
+  for (const [name, backend] of [
+    ['noble', crypto],
+    ['node-openssl', createNodeCryptoBackend()],
+  ] as const) {
+    it(`creates the packet and attribution data at node 4 and wraps them at every node (${name})`, () => {
+      const source = params.failure_source_node_index;
+      // The vector pads failure_len + pad_len to 1024 bytes.
+      let p: FailurePacket = createFailurePacket(sharedSecrets[source]!, failure, {
+        holdTime100ms: holdTime(source),
+        paddedLength: 1024,
+        crypto: backend,
+      });
+      const raw = xorStream(backend, hex(forwarding[0]!.ammag_key), p.reason);
+      expect(toHex(raw)).toBe(creation.raw_error_packet);
+      expect(toHex(raw.subarray(32))).toBe(creation.payload);
+      for (const f of forwarding) {
+        if (f.node_index !== source) {
+          p = wrapFailurePacket(hex(f.shared_secret), p, {
+            holdTime100ms: holdTime(f.node_index),
+            crypto: backend,
+          });
+        }
+        expect(toHex(p.reason)).toBe(f.error_packet);
+        expect(toHex(p.attributionData!)).toBe(f.attribution_data);
       }
-      expect(toHex(p.reason)).toBe(f.error_packet);
-      expect(toHex(p.attributionData!)).toBe(f.attribution_data);
-    }
-  });
+      expect(decodeFailurePacket(sharedSecrets, p, { crypto: backend })).toMatchObject({
+        kind: 'attributed',
+        failingHopIndex: 4,
+        holdTimes: [5, 4, 3, 2, 1],
+      });
+    });
+  }
 
   it('the origin attributes the failure to node 4 and reads every hold time', () => {
     const last = forwarding[forwarding.length - 1]!;
