@@ -153,7 +153,8 @@ export function verifyAttributionHop(
   return new DataView(data.buffer, data.byteOffset, data.byteLength).getUint32(0);
 }
 
-function checkHoldTime(value: number): number {
+/** Throws `APIMisuseError` unless `value` is a u32 hold time. */
+export function checkHoldTime(value: number): number {
   if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
     throw new APIMisuseError('holdTime100ms: expected a u32');
   }

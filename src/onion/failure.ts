@@ -20,6 +20,7 @@ import {
   addAttributionHmacs,
   ATTRIBUTION_DATA_LENGTH,
   ATTRIBUTION_MAX_HOPS,
+  checkHoldTime,
   cryptAttributionData,
   shiftAttributionLeft,
   shiftAttributionRight,
@@ -77,13 +78,6 @@ function checkSecret(secret: unknown, what: string): Uint8Array {
   return secret;
 }
 
-function checkHoldTime(value: number): number {
-  if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-    throw new APIMisuseError('holdTime100ms: expected a u32');
-  }
-  return value;
-}
-
 /**
  * The failing hop's packet for `failure` (a message, or `failuremsg` already encoded), under the
  * `sharedSecret` it got from peeling the HTLC's onion. Throws `APIMisuseError` for a bad secret
@@ -136,7 +130,7 @@ export function wrapFailurePacket(
 ): FailurePacket {
   const crypto = options.crypto ?? nobleBackend;
   checkSecret(sharedSecret, 'sharedSecret');
-  if (!(packet.reason instanceof Uint8Array)) {
+  if (typeof packet !== 'object' || packet === null || !(packet.reason instanceof Uint8Array)) {
     throw new APIMisuseError('reason: expected a Uint8Array');
   }
   let attributionData: Uint8Array | undefined;
@@ -247,6 +241,9 @@ export function decodeFailurePacket(
   options: DecodeFailureOptions = {},
 ): DecodedFailure {
   const crypto = options.crypto ?? nobleBackend;
+  if (typeof packet !== 'object' || packet === null) {
+    throw new APIMisuseError('packet: expected { reason, attributionData? }');
+  }
   const list: unknown = sharedSecrets;
   if (!Array.isArray(list) || sharedSecrets.length === 0) {
     throw new APIMisuseError('sharedSecrets: expected at least one secret');
