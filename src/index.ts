@@ -130,3 +130,16 @@ export type {
 export type { KVStore } from './persist/kv-store.js';
 export { MemoryKVStore } from './persist/memory-store.js';
 export { InvalidStoreKeyError, PersistenceError } from './persist/errors.js';
+
+// Channels: monitoring on chain and storing monitors (BOLT 5). The `ChainMonitor` is the `Watch`
+// a `ChannelManager` hands every monitor update to; `KVStoreMonitorPersister` stores them.
+export { ChainMonitor } from './chain/chain-monitor.js';
+export type { ChainMonitorOptions } from './chain/chain-monitor.js';
+export type { Persist } from './chain/persist.js';
+export { ANTI_REORG_DELAY } from './chain/channel-monitor.js';
+export type { ChannelMonitorDeps } from './chain/channel-monitor.js';
+export { KVStoreMonitorPersister, readChannelMonitors } from './persist/monitor-persister.js';
+export type {
+  KVStoreMonitorPersisterOptions,
+  MonitorUpdateCompletionTarget,
+} from './persist/monitor-persister.js';

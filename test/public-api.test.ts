@@ -20,6 +20,10 @@ describe('public API', () => {
       'nobleBackend',
       'ChannelMonitorUpdateStatus',
       'ConfirmationTarget',
+      'ChainMonitor',
+      'KVStoreMonitorPersister',
+      'readChannelMonitors',
+      'ANTI_REORG_DELAY',
     ]) {
       expect(core, name).toHaveProperty(name);
     }
