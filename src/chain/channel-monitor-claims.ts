@@ -1,5 +1,5 @@
 /**
- * Claim transactions: one input sweeping one output of a funding spend to the host's destination
+ * Sweep transactions: one input sweeping one output of a funding spend to the host's destination
  * script (`KeysInterface.getDestinationScript`), signed by the channel signer. BOLT 5 "Local
  * Commitment" (`to_local` after `to_self_delay`), "Remote Commitment" (`to_remote`) and
  * "Revoked Transaction Close Handling" (the peer's `to_local` with the revocation key, the
@@ -31,6 +31,7 @@ import {
   withWitness,
   type Transaction,
 } from '../tx/transaction.js';
+import { APIMisuseError } from '../util/errors.js';
 import { ClaimKind, type ClaimRecord } from './channel-monitor-state.js';
 import { ConfirmationTarget } from './fee-estimator.js';
 
@@ -66,6 +67,9 @@ function claimWitness(
       return hasAnchors(channelType)
         ? toRemoteAnchorsWitness(signature, claim.witnessScript)
         : p2wpkhWitness(signature, paymentBasepoint);
+    case ClaimKind.HolderHtlcTimeout:
+    case ClaimKind.HolderHtlcSuccess:
+      throw new APIMisuseError(`${claim.kind}: built by channel-monitor-htlc-claims.ts`);
   }
 }
 
@@ -143,6 +147,9 @@ export function buildClaimTransaction(
     case ClaimKind.CounterpartyToRemote:
       signature = ctx.signer.signCounterpartyPaymentInput(input);
       break;
+    case ClaimKind.HolderHtlcTimeout:
+    case ClaimKind.HolderHtlcSuccess:
+      throw new APIMisuseError(`${claim.kind}: built by channel-monitor-htlc-claims.ts`);
   }
   return serializeTransaction(
     withWitness(tx, 0, claimWitness(claim, signature, ctx.paymentBasepoint, ctx.channelType)),

@@ -84,7 +84,13 @@ const SPEND_KINDS = [
 ] as const;
 const spendKindCodec = enumCodec<FundingSpendKind>(SPEND_KINDS, 'funding spend kind');
 const claimKindCodec = enumCodec<ClaimKind>(
-  [ClaimKind.HolderToLocal, ClaimKind.RevokedToLocal, ClaimKind.CounterpartyToRemote],
+  [
+    ClaimKind.HolderToLocal,
+    ClaimKind.RevokedToLocal,
+    ClaimKind.CounterpartyToRemote,
+    ClaimKind.HolderHtlcTimeout,
+    ClaimKind.HolderHtlcSuccess,
+  ],
   'claim kind',
 );
 
@@ -129,6 +135,7 @@ interface ClaimFields {
   readonly perCommitmentPoint?: Uint8Array | undefined;
   readonly spend?: Confirmation | undefined;
   readonly resolved: boolean;
+  readonly htlcId?: bigint | undefined;
 }
 const claimFields = structCodec<ClaimFields>(
   'claim',
@@ -145,6 +152,7 @@ const claimFields = structCodec<ClaimFields>(
     perCommitmentPoint: { type: 18n, codec: persistCodecs.point },
     spend: { type: 20n, codec: confirmationCodec },
     resolved: { type: 22n, codec: persistCodecs.bool },
+    htlcId: { type: 24n, codec: persistCodecs.u64 },
   },
   [
     'kind',
@@ -172,6 +180,7 @@ const claimCodec: TlvCodec<ClaimRecord> = {
       spendableHeight: c.spendableHeight,
       commitmentNumber: c.commitmentNumber,
       perCommitmentPoint: c.perCommitmentPoint,
+      htlcId: c.htlcId,
       spend: c.spend,
       resolved: c.resolved,
     };

@@ -27,6 +27,7 @@ import {
   type ClaimRecord,
   type MonitorState,
 } from './channel-monitor-state.js';
+import { holderHtlcClaims } from './channel-monitor-htlc-claims.js';
 import { FundingSpendKind } from './watch.js';
 
 /** nSequence of claims no script delays: final for BIP 68, still signalling replaceability. */
@@ -187,8 +188,9 @@ function findOutput(tx: Transaction, scriptPubkey: Uint8Array): OutputMatch | un
  * The outputs of a funding spend confirmed at `height` that the monitor sweeps: our `to_local`
  * after the delay on our commitment; on any commitment of the peer our `to_remote` (after one
  * block with anchors); on a revoked one also the peer's `to_local`, at once, with the
- * revocation key (BOLT 5 "Revoked Transaction Close Handling"). HTLC outputs and anchors are
- * not claimed here yet. A mutual close pays us directly: nothing to claim.
+ * revocation key (BOLT 5 "Revoked Transaction Close Handling"); on our latest (or previous)
+ * commitment also its HTLC outputs (`channel-monitor-htlc-claims.ts`). HTLC outputs of the
+ * peer's commitments and anchors are not claimed yet. A mutual close pays us directly.
  */
 export function claimsForFundingSpend(
   state: MonitorState,
@@ -219,6 +221,7 @@ export function claimsForFundingSpend(
       spendableHeight: height + delay,
       commitmentNumber: spend.commitmentNumber,
       perCommitmentPoint,
+      htlcId: undefined,
       spend: undefined,
       resolved: false,
     });
@@ -236,6 +239,12 @@ export function claimsForFundingSpend(
       delay,
       point,
     );
+    const holder = [state.holder, state.previousHolder].find(
+      (h) => h?.commitmentNumber === spend.commitmentNumber,
+    );
+    if (holder !== undefined) {
+      claims.push(...holderHtlcClaims(state, holder, tx, txidHex, height, crypto));
+    }
     return claims;
   }
   if (spend.kind === FundingSpendKind.CooperativeClose) return claims;

@@ -70,6 +70,10 @@ export const ClaimKind = {
   RevokedToLocal: 'RevokedToLocal',
   /** Our `to_remote` on any commitment of the peer (after one block with anchors). */
   CounterpartyToRemote: 'CounterpartyToRemote',
+  /** An HTLC we offered, on our commitment: the HTLC-timeout transaction after expiry. */
+  HolderHtlcTimeout: 'HolderHtlcTimeout',
+  /** An HTLC we received, on our commitment: the HTLC-success transaction with the preimage. */
+  HolderHtlcSuccess: 'HolderHtlcSuccess',
 } as const;
 export type ClaimKind = (typeof ClaimKind)[keyof typeof ClaimKind];
 
@@ -89,6 +93,8 @@ export interface ClaimRecord {
   readonly commitmentNumber: number;
   /** Holder claims: our per-commitment point of that commitment. */
   readonly perCommitmentPoint: Uint8Array | undefined;
+  /** HTLC claims: the HTLC's id (with the kind telling its direction). */
+  readonly htlcId: bigint | undefined;
   /** The confirmed transaction spending the output (our claim or anyone's), if any. */
   spend: Confirmation | undefined;
   /** True once that spend is `ANTI_REORG_DELAY` deep: the output is settled for good. */

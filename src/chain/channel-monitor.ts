@@ -15,9 +15,11 @@
  * the output is events (`getAndClearPendingMonitorEvents`) and transactions to broadcast
  * (`takeTransactionsToBroadcast`). Nothing here performs I/O: time is block height only.
  *
- * Claims: `to_local` of our own commitment after `to_self_delay`, `to_remote` of any of the
- * peer's commitments, and the peer's `to_local` of a revoked commitment (justice). HTLC outputs
- * and anchors are not claimed yet; the claim records (`ClaimRecord`) are where they will go.
+ * Claims: `to_local` of our own commitment after `to_self_delay`, its HTLC outputs through the
+ * pre-signed HTLC-timeout and HTLC-success transactions and then their outputs, `to_remote` of
+ * any of the peer's commitments, and the peer's `to_local` of a revoked commitment (justice).
+ * HTLC outputs of the peer's commitments and anchors are not claimed yet; the claim records
+ * (`ClaimRecord`) are where they will go.
  */
 import type { CryptoBackend } from '../crypto/backend.js';
 import { nobleBackend } from '../crypto/noble.js';
@@ -40,6 +42,7 @@ import { checkHeight } from './best-block.js';
 import { blockHash, decodeBlockHeader, type Block } from './block.js';
 import type { BroadcasterInterface } from './broadcaster.js';
 import { buildClaimTransaction, claimFeeTarget } from './channel-monitor-claims.js';
+import { buildHolderHtlcTransaction, secondStageClaim } from './channel-monitor-htlc-claims.js';
 import { decodeMonitorState, encodeMonitorState } from './channel-monitor-codec.js';
 import { watchHtlcDeadlines } from './channel-monitor-deadlines.js';
 import {
@@ -267,9 +270,10 @@ export class ChannelMonitor implements WatchedChannelMonitor, Listen, Confirm {
 
   /**
    * True once nothing is left to do on chain: the funding spend is final, every claim's spend is
-   * final, and the spend left no HTLC outputs (those are not claimed yet, so a commitment with
-   * HTLC outputs, or a revoked or unknown one, never counts as resolved). An output too small to
-   * claim keeps its monitor unresolved.
+   * final, and no HTLC output is left that the monitor does not claim (those of the peer's
+   * commitments are not claimed yet, so such a commitment with HTLC outputs, or a revoked or
+   * unknown one, never counts as resolved). An output too small to claim keeps its monitor
+   * unresolved.
    */
   isFullyResolved(): boolean {
     const s = this.#state;
@@ -283,10 +287,12 @@ export class ChannelMonitor implements WatchedChannelMonitor, Listen, Confirm {
       case FundingSpendKind.CooperativeClose:
         return true;
       case FundingSpendKind.HolderCommitment: {
+        // Its HTLC outputs are claims too; an old commitment of ours (from a stale backup) may
+        // have HTLC outputs the monitor knows nothing about.
         const holder = [s.holder, s.previousHolder].find(
           (h) => h?.commitmentNumber === spend.commitmentNumber,
         );
-        return holder !== undefined && noHtlcOutputs(holder.htlcs);
+        return holder !== undefined;
       }
       case FundingSpendKind.CounterpartyCommitment: {
         const theirs = s.counterparty.find((c) => c.commitmentNumber === spend.commitmentNumber);
@@ -424,10 +430,9 @@ export class ChannelMonitor implements WatchedChannelMonitor, Listen, Confirm {
     if (s.fundingSpend !== undefined && !s.fundingSpendFinal && s.fundingSpend.height >= height) {
       this.#unconfirmFundingSpend();
     }
-    for (const c of s.claims) {
+    for (const c of [...s.claims]) {
       if (c.spend !== undefined && !c.resolved && c.spend.height >= height) {
-        c.spend = undefined;
-        this.#needsPersist = true;
+        this.#unconfirmClaimSpend(c);
       }
     }
     s.bestBlock =
@@ -498,16 +503,28 @@ export class ChannelMonitor implements WatchedChannelMonitor, Listen, Confirm {
   }
 
   #claimsSpent(tx: Transaction, txid: string, height: number, hash: string): void {
-    for (const c of this.#state.claims) {
+    const s = this.#state;
+    for (const c of [...s.claims]) {
       if (c.spend !== undefined || c.resolved) continue;
       const spent = tx.inputs.some(
         (i) => i.prevout.vout === c.outpoint.index && txidToHex(i.prevout.txid) === c.outpoint.txid,
       );
-      if (spent) {
-        c.spend = { txid, height, blockHash: hash };
-        this.#needsPersist = true;
+      if (!spent) continue;
+      c.spend = { txid, height, blockHash: hash };
+      this.#needsPersist = true;
+      if (c.kind === ClaimKind.HolderHtlcTimeout || c.kind === ClaimKind.HolderHtlcSuccess) {
+        const next = secondStageClaim(s, c, tx, txid, height, this.#crypto);
+        if (next !== undefined) s.claims = [...s.claims, next];
       }
     }
+  }
+
+  /** Forgets the confirmed spend of `claim`, and any claim made on that spend's outputs. */
+  #unconfirmClaimSpend(claim: ClaimRecord): void {
+    const spendTxid = claim.spend!.txid;
+    claim.spend = undefined;
+    this.#state.claims = this.#state.claims.filter((c) => c.outpoint.txid !== spendTxid);
+    this.#needsPersist = true;
   }
 
   #unconfirmFundingSpend(): void {
@@ -529,11 +546,8 @@ export class ChannelMonitor implements WatchedChannelMonitor, Listen, Confirm {
   transactionUnconfirmed(txid: string): void {
     const s = this.#state;
     if (s.fundingSpend?.txid === txid && !s.fundingSpendFinal) this.#unconfirmFundingSpend();
-    for (const c of s.claims) {
-      if (c.spend?.txid === txid && !c.resolved) {
-        c.spend = undefined;
-        this.#needsPersist = true;
-      }
+    for (const c of [...s.claims]) {
+      if (c.spend?.txid === txid && !c.resolved) this.#unconfirmClaimSpend(c);
     }
   }
 
@@ -569,6 +583,12 @@ export class ChannelMonitor implements WatchedChannelMonitor, Listen, Confirm {
     const key = `${claim.outpoint.txid}:${claim.outpoint.index}`;
     const cached = this.#claimTxs.get(key);
     if (cached !== undefined) return cached;
+    if (claim.kind === ClaimKind.HolderHtlcTimeout || claim.kind === ClaimKind.HolderHtlcSuccess) {
+      // A received HTLC waits here until its preimage arrives in an update.
+      const htlcTx = buildHolderHtlcTransaction(this.#state, claim, this.#signer, this.#crypto);
+      if (htlcTx !== undefined) this.#claimTxs.set(key, htlcTx);
+      return htlcTx;
+    }
     const { setup } = this.#state;
     const tx = buildClaimTransaction(claim, {
       signer: this.#signer,

@@ -150,6 +150,7 @@ describe.each([false, true])('anchors=%s: a force-closes with its latest commitm
     expect(a.chainMonitor.archiveFullyResolvedChannelMonitors()).toEqual([a.fundingOutpoint()]);
     expect(a.chainMonitor.listMonitors()).toEqual([]);
     expect(a.persister.calls.at(-1)).toMatchObject({ kind: 'archive' });
+    expect([...a.errors, ...b.errors]).toEqual([]);
   });
 });
 
@@ -201,6 +202,7 @@ describe('a revoked commitment of the peer confirms', () => {
     // A revoked commitment may carry HTLC outputs nobody claims yet: never "fully resolved".
     chain.mineBlocks(ANTI_REORG_DELAY);
     expect(aMonitor.getClaims().every((c) => c.resolved)).toBe(true);
+    expect([...a.errors, ...b.errors]).toEqual([]);
   });
 });
 

@@ -81,6 +81,8 @@ export interface WatchedSide {
   /** Events released after each block, with the height they were released at. */
   readonly events: (MonitorEvent & { readonly seenAt: number })[];
   readonly fundingOutpoint: () => OutPoint;
+  /** Error-level log messages of the chain monitor (a monitor that threw on chain input). */
+  readonly errors: string[];
 }
 
 /**
@@ -96,7 +98,16 @@ export function watchSide(
 ): WatchedSide {
   const persister = new RecordingPersister();
   const broadcaster = pair.chain.createBroadcaster();
-  const chainMonitor = new ChainMonitor({ persister, broadcaster });
+  const errors: string[] = [];
+  const chainMonitor = new ChainMonitor({
+    persister,
+    broadcaster,
+    logger: {
+      log: (r) => {
+        if (r.level === 'error') errors.push(r.message);
+      },
+    },
+  });
   let outpoint: OutPoint | undefined;
   side.onUpdate = (update) => {
     if (update.updateId === 0n) {
@@ -117,5 +128,5 @@ export function watchSide(
   };
   pair.chain.onBlockConnected(collect);
   pair.chain.onBlockDisconnected(collect);
-  return { chainMonitor, persister, broadcaster, events, fundingOutpoint: () => outpoint! };
+  return { chainMonitor, persister, broadcaster, events, errors, fundingOutpoint: () => outpoint! };
 }
