@@ -45,7 +45,7 @@ describe('BOLT 2 commitment_signed receiver', () => {
     const pair = ChannelPair.ready();
     const cs = signedAdd(pair);
     const signature = cs.signature.slice();
-    signature[5] ^= 0x40;
+    signature[5]! ^= 0x40;
     expectChannelError(
       () => pair.b.channel.handleMessage({ ...cs, signature }),
       X.Close,
@@ -86,7 +86,7 @@ describe('BOLT 2 commitment_signed receiver', () => {
       ChannelCheck.HtlcSignatureCountMismatch,
     );
     const bad = cs.htlcSignatures[0]!.slice();
-    bad[1] ^= 1;
+    bad[1]! ^= 1;
     expectChannelError(
       () => pair.b.channel.handleMessage({ ...cs, htlcSignatures: [bad] }),
       X.Close,

@@ -120,7 +120,7 @@ describe('BOLT 2 funding_created / funding_signed', () => {
       expect(index).toBe(1);
       // BOLT 2: channel_id = funding_txid XOR funding_output_index (big-endian, last 2 bytes).
       const expectedId = txid.slice();
-      expectedId[31] ^= index;
+      expectedId[31]! ^= index;
       expect(pair.a.channel.channelId).toBe(toHex(expectedId));
       expect(pair.b.channel.channelId).toBe(toHex(expectedId));
       for (const node of [pair.a, pair.b]) {
@@ -196,7 +196,7 @@ describe('BOLT 2 funding_created / funding_signed', () => {
     const created = pair.a.outbox[0]!;
     if (created.type !== 'funding_created') throw new Error('expected funding_created');
     const badSig = created.signature.slice();
-    badSig[40] ^= 1;
+    badSig[40]! ^= 1;
     expectChannelError(
       () => pair.b.channel.handleMessage({ ...created, signature: badSig }),
       X.Close,
@@ -218,14 +218,14 @@ describe('BOLT 2 funding_created / funding_signed', () => {
     const signed = pair2.b.outbox.shift()!;
     if (signed.type !== 'funding_signed') throw new Error('expected funding_signed');
     const bad = signed.signature.slice();
-    bad[10] ^= 1;
+    bad[10]! ^= 1;
     expectChannelError(
       () => pair2.a.channel.handleMessage({ ...signed, signature: bad }),
       X.Close,
       ChannelCheck.BadFundingSignature,
     );
     const otherId = signed.channelId.slice();
-    otherId[0] ^= 1;
+    otherId[0]! ^= 1;
     expectChannelError(
       () => pair2.a.channel.handleMessage({ ...signed, channelId: otherId }),
       X.Close,

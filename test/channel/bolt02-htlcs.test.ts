@@ -21,7 +21,7 @@ function balances(node: TestNode): [bigint, bigint] {
 
 /** An update_add_htlc as if `from` had sent it, bypassing its own checks. */
 function forgedAdd(
-  pair: ChannelPair,
+  _pair: ChannelPair,
   to: TestNode,
   change: Partial<UpdateAddHtlcMessage>,
 ): UpdateAddHtlcMessage {

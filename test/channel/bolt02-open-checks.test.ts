@@ -25,7 +25,7 @@ const NOT_A_POINT = Uint8Array.from([0x02, ...new Array<number>(32).fill(0xff)])
 
 interface OpenCase {
   readonly name: string;
-  readonly change: Partial<OpenChannelMessage>;
+  readonly change: { readonly [K in keyof OpenChannelMessage]?: OpenChannelMessage[K] | undefined };
   readonly check: Check;
   readonly configB?: Partial<ChannelConfig>;
   readonly fundingValueSat?: bigint;
@@ -252,7 +252,9 @@ describe('BOLT 2 open_channel receiver checks', () => {
 
 interface AcceptCase {
   readonly name: string;
-  readonly change: Partial<AcceptChannelMessage>;
+  readonly change: {
+    readonly [K in keyof AcceptChannelMessage]?: AcceptChannelMessage[K] | undefined;
+  };
   readonly check: Check;
 }
 
@@ -332,7 +334,10 @@ describe('BOLT 2 accept_channel receiver checks', () => {
 
   for (const c of acceptCases) {
     it(`fails the channel for ${c.name}`, () => {
-      const accept = { ...base, ...c.change };
+      const accept: { -readonly [K in keyof AcceptChannelMessage]: AcceptChannelMessage[K] } = {
+        ...base,
+        ...(c.change as Partial<AcceptChannelMessage>),
+      };
       if ('channelType' in c.change && c.change.channelType === undefined)
         delete accept.channelType;
       expectChannelError(

@@ -259,7 +259,7 @@ describe('BOLT 2 option_data_loss_protect', () => {
     const m = pair.a.outbox.shift()!;
     if (m.type !== 'channel_reestablish') throw new Error('expected channel_reestablish');
     const wrong = m.yourLastPerCommitmentSecret.slice();
-    wrong[0] ^= 1;
+    wrong[0]! ^= 1;
     expectChannelError(
       () => pair.b.channel.handleMessage({ ...m, yourLastPerCommitmentSecret: wrong }),
       X.Close,

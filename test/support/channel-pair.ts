@@ -76,11 +76,10 @@ export class TestNode {
   autoPersist = true;
   config: Partial<ChannelConfig>;
 
-  constructor(
-    readonly name: 'a' | 'b',
-    seedByte: number,
-    config: Partial<ChannelConfig> = {},
-  ) {
+  readonly name: 'a' | 'b';
+
+  constructor(name: 'a' | 'b', seedByte: number, config: Partial<ChannelConfig> = {}) {
+    this.name = name;
     this.keys = new KeysManager(new Uint8Array(32).fill(seedByte), 1_700_000_000, seedByte, {
       getRandomValues: null,
     });
@@ -104,6 +103,10 @@ export class TestNode {
     const bytes = serializeChannel(this.channel);
     const restored = deserializeChannel(bytes, this.options);
     expect(serializeChannel(restored)).toEqual(bytes);
+    const { counterpartySecrets: before, ...stateBefore } = this.channel.state;
+    const { counterpartySecrets: after, ...stateAfter } = restored.state;
+    expect(stateAfter).toEqual(stateBefore);
+    expect(after.serialize()).toEqual(before.serialize());
     this.channel = restored;
     this.roundTrips++;
   }

@@ -83,13 +83,6 @@ export function initiateShutdown(ctx: ChannelContext, scriptPubkey?: Uint8Array)
 export function handleShutdown(ctx: ChannelContext, m: ShutdownMessage): void {
   const { state } = ctx;
   const id = state.channelId;
-  if (!canShutdown(state)) {
-    throw closeError(
-      ChannelCheck.UnexpectedMessage,
-      `shutdown: not accepted in phase ${state.phase}`,
-      id,
-    );
-  }
   if (state.shutdownReceived) {
     // A retransmission after reconnection repeats the same script; anything else breaks BOLT 2.
     if (
@@ -101,6 +94,13 @@ export function handleShutdown(ctx: ChannelContext, m: ShutdownMessage): void {
     throw closeError(
       ChannelCheck.UnexpectedMessage,
       'shutdown: sent twice with different scripts',
+      id,
+    );
+  }
+  if (!canShutdown(state)) {
+    throw closeError(
+      ChannelCheck.UnexpectedMessage,
+      `shutdown: not accepted in phase ${state.phase}`,
       id,
     );
   }

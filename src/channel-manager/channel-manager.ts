@@ -1,0 +1,916 @@
+/**
+ * `ChannelManager` (LDK `ChannelManager`): every channel of the node. It routes the peer's BOLT 2
+ * messages to the right `Channel` (by channel id or temporary id, and counterparty), turns the
+ * host's calls into channel operations, hands each `ChannelMonitorUpdate` to the `Watch` before
+ * anything that depends on it leaves (held messages wait for `channelMonitorUpdated` when the
+ * write is `InProgress`), feeds the chain to the channels (funding depth, short channel ids,
+ * reorgs) and raises `Event`s for the host.
+ *
+ * Persistence: the host stores `serialize()` whenever `getAndClearNeedsPersistence()` says so
+ * (after handling messages, host calls, blocks or timer ticks), and every monitor on every update
+ * (through its `Watch`). A manager older than a monitor is safe: `ChannelManager.read` closes that
+ * channel from the monitor's state (see `manager-codec.ts`).
+ *
+ * Closed channels: a channel that went to chain (either side force closed, or the peer proved we
+ * lost state) is never operated again; every later message for it is answered with the BOLT 1
+ * error "awaiting unilateral close".
+ */
+import { EventEmitter } from 'eventemitter3';
+import type { BestBlock } from '../chain/best-block.js';
+import { bestBlockFromHeader, checkHeight } from '../chain/best-block.js';
+import { decodeBlockHeader, type Block } from '../chain/block.js';
+import type { BroadcasterInterface } from '../chain/broadcaster.js';
+import { ChannelMonitor } from '../chain/channel-monitor.js';
+import type { Confirm, RelevantTxid } from '../chain/confirm.js';
+import type { FeeEstimator } from '../chain/fee-estimator.js';
+import type { Listen, TransactionData } from '../chain/listen.js';
+import { formatOutPoint, outPointsEqual, type OutPoint } from '../chain/outpoint.js';
+import { computeTxid, hashToDisplayHex } from '../chain/txid.js';
+import {
+  ChannelMonitorUpdateStatus,
+  type ChannelMonitorUpdate,
+  type MonitorEvent,
+  type Watch,
+} from '../chain/watch.js';
+import type { CryptoBackend } from '../crypto/backend.js';
+import { nobleBackend } from '../crypto/noble.js';
+import type { ClosureReason } from '../events/closure-reason.js';
+import type { Event } from '../events/event.js';
+import type { KeysInterface } from '../keys/keys-interface.js';
+import { chainHashOf, type ChainName } from '../peer-manager/chain-hash.js';
+import type { ChannelMessageHandler, OutgoingMessage } from '../peer-manager/handlers.js';
+import { fromHex, toHex } from '../util/bytes.js';
+import { APIMisuseError, ChannelUnavailableError } from '../util/errors.js';
+import { nullLogger, type Logger } from '../util/logger.js';
+import { Features } from '../wire/features.js';
+import { isUnknownMessage, type Message, type UnknownMessage } from '../wire/message.js';
+import type { OpenChannelMessage } from '../wire/messages/channel-establish.js';
+import type { InitMessage } from '../wire/messages/setup.js';
+import { Channel, type ChannelOptions } from './channel/channel.js';
+import type { ChannelOutput } from './channel/context.js';
+import { ChannelError, errorMessageFor, warningMessageFor } from './channel/errors.js';
+import type { ChannelEvent, ClosureKind } from './channel/events.js';
+import type { SendHtlcRequest } from './channel/htlc-add.js';
+import { AWAITING_UNILATERAL_CLOSE_ERROR } from './channel/reestablish.js';
+import { ChannelPhase, isFunded } from './channel/state.js';
+import { channelDetailsOf, type ChannelDetails } from './channel-details.js';
+import { channelConfigFor, resolveUserConfig, type UserConfig } from './config.js';
+import { checkFundingTransaction } from './funding-check.js';
+import {
+  channelIdOf,
+  closureReasonOf,
+  parseChannelIdHex,
+  parseNodeIdHex,
+  peerText,
+} from './manager-helpers.js';
+import type { ChannelEntry, ClosedChannel, ManagerSnapshot } from './manager-state.js';
+
+export interface ChannelManagerOptions {
+  readonly watch: Watch;
+  readonly broadcaster: BroadcasterInterface;
+  readonly keys: KeysInterface;
+  readonly feeEstimator: FeeEstimator;
+  readonly logger?: Logger;
+  readonly config?: Partial<UserConfig>;
+  /** The chain tip the manager starts from (LDK `ChainParameters.best_block`). */
+  readonly bestBlock: BestBlock;
+  /** The chain the channels live on; `bitcoin` by default. */
+  readonly network?: ChainName;
+  readonly crypto?: CryptoBackend;
+}
+
+/** An open request waiting for the host (manual acceptance). */
+interface InboundRequest {
+  readonly counterpartyNodeId: string;
+  readonly open: OpenChannelMessage;
+}
+
+interface ManagerEvents {
+  event: [Event];
+}
+
+/** See the module comment. */
+export class ChannelManager
+  extends EventEmitter<ManagerEvents>
+  implements ChannelMessageHandler, Listen, Confirm
+{
+  readonly #watch: Watch;
+  readonly #broadcaster: BroadcasterInterface;
+  readonly #keys: KeysInterface;
+  readonly #feeEstimator: FeeEstimator;
+  readonly #logger: Logger;
+  readonly #crypto: CryptoBackend;
+  readonly #config: UserConfig;
+  readonly #network: ChainName;
+  #bestBlock: BestBlock;
+  #entries: ChannelEntry[] = [];
+  readonly #closed = new Map<string, ClosedChannel>();
+  readonly #peers = new Map<string, Features>();
+  readonly #inbound = new Map<string, InboundRequest>();
+  #pendingEvents: Event[] = [];
+  #pendingMessages: OutgoingMessage[] = [];
+  #htlcEvents: ChannelEvent[] = [];
+  #needsPersistence = true;
+
+  constructor(options: ChannelManagerOptions, snapshot?: ManagerSnapshot) {
+    super();
+    this.#watch = options.watch;
+    this.#broadcaster = options.broadcaster;
+    this.#keys = options.keys;
+    this.#feeEstimator = options.feeEstimator;
+    this.#logger = options.logger ?? nullLogger;
+    this.#crypto = options.crypto ?? nobleBackend;
+    this.#config = resolveUserConfig(options.config);
+    this.#network = options.network ?? 'bitcoin';
+    checkHeight(options.bestBlock.height);
+    this.#bestBlock = options.bestBlock;
+    if (snapshot !== undefined) {
+      this.#entries = [...snapshot.entries];
+      for (const c of snapshot.closed) this.#closed.set(c.channelId, c);
+      this.#pendingEvents = [...snapshot.pendingEvents];
+    }
+  }
+
+  // ---- Host API ----------------------------------------------------------------------------
+
+  /** Our node id, lowercase hex. */
+  getOurNodeId(): string {
+    return toHex(this.#keys.getNodeId());
+  }
+
+  currentBestBlock(): BestBlock {
+    return this.#bestBlock;
+  }
+
+  /** The `UserConfig` in force. */
+  get config(): UserConfig {
+    return this.#config;
+  }
+
+  /** The options a `Channel` gets; `trusted0conf` for a zero-conf accept. */
+  channelOptions(config: UserConfig = this.#config, trusted0conf = false): ChannelOptions {
+    return {
+      keys: this.#keys,
+      feeEstimator: this.#feeEstimator,
+      crypto: this.#crypto,
+      config: channelConfigFor(config, trusted0conf),
+    };
+  }
+
+  /**
+   * Opens a channel to a connected peer: queues `open_channel` and returns the temporary channel
+   * id. `FundingGenerationReady` follows once the peer accepts. Throws `APIMisuseError` for a
+   * value out of the configured bounds or a push above the value, `ChannelUnavailableError` when
+   * the peer is not connected.
+   */
+  createChannel(
+    theirNodeId: string,
+    valueSat: bigint,
+    pushMsat: bigint,
+    userChannelId: bigint,
+    overrideConfig?: Partial<UserConfig>,
+  ): string {
+    const nodeId = parseNodeIdHex(theirNodeId);
+    const config =
+      overrideConfig === undefined
+        ? this.#config
+        : resolveUserConfig({ ...this.#config, ...overrideConfig });
+    if (typeof valueSat !== 'bigint' || typeof pushMsat !== 'bigint') {
+      throw new APIMisuseError('createChannel: valueSat and pushMsat must be bigints');
+    }
+    if (typeof userChannelId !== 'bigint' || userChannelId < 0n || userChannelId >= 1n << 128n) {
+      throw new APIMisuseError('createChannel: userChannelId must be a u128 bigint');
+    }
+    if (valueSat < config.minChannelSizeSat || valueSat > config.maxChannelSizeSat) {
+      throw new APIMisuseError(
+        `createChannel: valueSat ${valueSat} outside [${config.minChannelSizeSat}, ${config.maxChannelSizeSat}]`,
+      );
+    }
+    if (pushMsat < 0n || pushMsat > valueSat * 1000n) {
+      throw new APIMisuseError('createChannel: pushMsat must be between 0 and the channel value');
+    }
+    const theirFeatures = this.#peers.get(nodeId);
+    if (theirFeatures === undefined) {
+      throw new ChannelUnavailableError(`createChannel: peer ${nodeId} is not connected`);
+    }
+    const { channel, output } = Channel.openOutbound(
+      {
+        chainHash: chainHashOf(this.#network),
+        fundingValueSat: valueSat,
+        pushMsat,
+        userChannelId,
+        theirFeatures,
+      },
+      this.channelOptions(config, config.trustedPeers0conf.includes(nodeId)),
+    );
+    const entry = this.#newEntry(channel, nodeId, config);
+    this.#absorb(entry, output);
+    return channel.channelId;
+  }
+
+  /** Accepts an inbound channel announced by `OpenChannelRequest`. */
+  acceptInboundChannel(
+    temporaryChannelId: string,
+    counterpartyNodeId: string,
+    userChannelId: bigint,
+  ): void {
+    this.#acceptRequest(temporaryChannelId, counterpartyNodeId, userChannelId, false);
+  }
+
+  /**
+   * Accepts an inbound channel with `minimum_depth` 0: `channel_ready` goes out as soon as the
+   * funding is signed. Only for a peer trusted not to double-spend the funding transaction.
+   */
+  acceptInboundChannelFromTrustedPeer0conf(
+    temporaryChannelId: string,
+    counterpartyNodeId: string,
+    userChannelId: bigint,
+  ): void {
+    this.#acceptRequest(temporaryChannelId, counterpartyNodeId, userChannelId, true);
+  }
+
+  /** Refuses an inbound channel announced by `OpenChannelRequest`: the peer gets `error`. */
+  rejectInboundChannel(temporaryChannelId: string, counterpartyNodeId: string): void {
+    const request = this.#takeRequest(temporaryChannelId, counterpartyNodeId);
+    this.#send(
+      request.counterpartyNodeId,
+      errorMessageFor(request.open.temporaryChannelId, 'channel rejected'),
+    );
+  }
+
+  #takeRequest(temporaryChannelId: string, counterpartyNodeId: string): InboundRequest {
+    const id = parseChannelIdHex(temporaryChannelId);
+    const nodeId = parseNodeIdHex(counterpartyNodeId);
+    const request = this.#inbound.get(`${nodeId}:${id}`);
+    if (request === undefined) {
+      throw new ChannelUnavailableError(`no pending open_channel ${id} from ${nodeId}`, id);
+    }
+    this.#inbound.delete(`${nodeId}:${id}`);
+    return request;
+  }
+
+  #acceptRequest(
+    temporaryChannelId: string,
+    counterpartyNodeId: string,
+    userChannelId: bigint,
+    trusted0conf: boolean,
+  ): void {
+    if (typeof userChannelId !== 'bigint' || userChannelId < 0n || userChannelId >= 1n << 128n) {
+      throw new APIMisuseError('userChannelId must be a u128 bigint');
+    }
+    const request = this.#takeRequest(temporaryChannelId, counterpartyNodeId);
+    this.#acceptOpen(request.counterpartyNodeId, request.open, userChannelId, trusted0conf);
+  }
+
+  #acceptOpen(
+    nodeId: string,
+    open: OpenChannelMessage,
+    userChannelId: bigint,
+    trusted0conf: boolean,
+  ): void {
+    const theirFeatures = this.#peers.get(nodeId) ?? Features.empty();
+    try {
+      const { channel, output } = Channel.acceptInbound(
+        open,
+        { chainHash: chainHashOf(this.#network), userChannelId, theirFeatures },
+        this.channelOptions(this.#config, trusted0conf),
+      );
+      const entry = this.#newEntry(channel, nodeId, this.#config);
+      this.#absorb(entry, output);
+    } catch (e) {
+      if (!(e instanceof ChannelError)) throw e;
+      this.#log('info', `refused open_channel: ${e.message}`, nodeId);
+      this.#send(nodeId, errorMessageFor(open.temporaryChannelId, e.message));
+    }
+  }
+
+  #newEntry(channel: Channel, nodeId: string, config: UserConfig): ChannelEntry {
+    const entry: ChannelEntry = {
+      channel,
+      counterpartyNodeId: nodeId,
+      temporaryChannelId: channel.channelId,
+      config,
+      fundingScript: undefined,
+      fundingOutpoint: undefined,
+      inProgressUpdates: 0,
+      confirmedBlockHash: undefined,
+      stopped: false,
+      closeReason: undefined,
+    };
+    this.#entries.push(entry);
+    return entry;
+  }
+
+  /**
+   * The host's signed funding transaction for the channel of a `FundingGenerationReady`.
+   * Throws `APIMisuseError` unless it pays the 2-of-2 output exactly once with the channel value
+   * and spends only segwit inputs. It is broadcast once the peer's `funding_signed` arrived and
+   * the monitor is stored.
+   */
+  fundingTransactionGenerated(
+    temporaryChannelId: string,
+    counterpartyNodeId: string,
+    fundingTx: Uint8Array,
+  ): void {
+    const entry = this.#entry(temporaryChannelId, counterpartyNodeId);
+    const script = entry.fundingScript;
+    if (script === undefined || entry.channel.phase !== ChannelPhase.FundingNegotiated) {
+      throw new APIMisuseError('fundingTransactionGenerated: the channel is not awaiting funding');
+    }
+    checkFundingTransaction(fundingTx, script, entry.channel.state.fundingValueSat);
+    this.#run(entry, () => entry.channel.fundingTransactionGenerated(fundingTx));
+  }
+
+  /** Every channel we know, open or opening. */
+  listChannels(): ChannelDetails[] {
+    return this.#entries.map((e) =>
+      channelDetailsOf(e.channel, {
+        counterpartyNodeId: e.counterpartyNodeId,
+        bestHeight: this.#bestBlock.height,
+        connected: this.#peers.has(e.counterpartyNodeId),
+        config: e.config,
+      }),
+    );
+  }
+
+  /** The channels that can carry a payment now. */
+  listUsableChannels(): ChannelDetails[] {
+    return this.listChannels().filter((c) => c.isUsable);
+  }
+
+  /**
+   * Starts a cooperative close (BOLT 2 `shutdown`); `ChannelClosed` follows once the closing
+   * transaction is signed (the manager broadcasts it). Throws `ChannelUnavailableError` for an
+   * unknown channel.
+   */
+  closeChannel(
+    channelId: string,
+    counterpartyNodeId: string,
+    targetFeerateSatPerKw?: number,
+  ): void {
+    const entry = this.#entry(channelId, counterpartyNodeId);
+    if (targetFeerateSatPerKw !== undefined) {
+      if (!Number.isInteger(targetFeerateSatPerKw) || targetFeerateSatPerKw < 253) {
+        throw new APIMisuseError('closeChannel: targetFeerateSatPerKw must be an integer >= 253');
+      }
+      this.#log('debug', 'closeChannel: the target feerate is negotiated by the channel');
+    }
+    if (!isFunded(entry.channel.state)) {
+      this.#forceClose(entry, { type: 'HolderForceClosed' }, 'closed by the host');
+      return;
+    }
+    this.#run(entry, () => entry.channel.initiateShutdown());
+  }
+
+  /** Force-closes a channel: the peer gets `error`, the monitor broadcasts our commitment. */
+  forceCloseBroadcastingLatestTxn(channelId: string, counterpartyNodeId: string): void {
+    const entry = this.#entry(channelId, counterpartyNodeId);
+    this.#forceClose(entry, { type: 'HolderForceClosed' }, 'force-closed by the host');
+  }
+
+  /** Force-closes every channel. */
+  forceCloseAllChannelsBroadcastingLatestTxn(): void {
+    for (const entry of [...this.#entries]) {
+      this.#forceClose(entry, { type: 'HolderForceClosed' }, 'force-closed by the host');
+    }
+  }
+
+  /**
+   * Periodic work, about once a minute: proposes `update_fee` on channels we opened when the
+   * estimate moved enough (BOLT 2 "Updating Fees"), and handles monitor events.
+   */
+  timerTickOccurred(): void {
+    this.processPendingEvents();
+    for (const entry of [...this.#entries]) {
+      if (entry.stopped || !this.#peers.has(entry.counterpartyNodeId)) continue;
+      if (entry.channel.state.awaitingReestablish) continue;
+      const feerate = entry.channel.feerateToPropose();
+      if (feerate === undefined) continue;
+      this.#run(entry, () => entry.channel.proposeFeeUpdate(feerate));
+      this.#run(entry, () => entry.channel.sendCommitment());
+    }
+  }
+
+  /** Handles the `Watch`'s monitor events (completions, closes on chain, expiring HTLCs). */
+  processPendingEvents(): void {
+    for (const event of this.#watch.releasePendingMonitorEvents()) this.#onMonitorEvent(event);
+  }
+
+  /** Returns and forgets the events raised so far, oldest first. */
+  getAndClearPendingEvents(): Event[] {
+    this.processPendingEvents();
+    const events = this.#pendingEvents;
+    this.#pendingEvents = [];
+    if (events.length > 0) this.#needsPersistence = true;
+    return events;
+  }
+
+  /**
+   * True when the manager changed since the last call: store `serialize()` now. Losing such a
+   * write is safe (a stale manager is reconciled with its monitors on restart) but costs the
+   * channels concerned.
+   */
+  getAndClearNeedsPersistence(): boolean {
+    const v = this.#needsPersistence;
+    this.#needsPersistence = false;
+    return v;
+  }
+
+  /**
+   * A `Watch.updateChannel` that returned `InProgress` finished storing every update of the
+   * channel up to `updateId`: releases what was held.
+   */
+  channelMonitorUpdated(fundingOutpoint: OutPoint, updateId: bigint): void {
+    const entry = this.#entries.find(
+      (e) => e.fundingOutpoint !== undefined && outPointsEqual(e.fundingOutpoint, fundingOutpoint),
+    );
+    if (entry === undefined) {
+      if (
+        [...this.#closed.values()].some((c) => outPointsEqual(c.fundingOutpoint, fundingOutpoint))
+      )
+        return;
+      throw new ChannelUnavailableError(
+        `channelMonitorUpdated: no channel funded at ${formatOutPoint(fundingOutpoint)}`,
+      );
+    }
+    if (updateId === entry.channel.state.nextMonitorUpdateId - 1n) entry.inProgressUpdates = 0;
+    this.#run(entry, () => entry.channel.monitorUpdatingCompleted(updateId));
+  }
+
+  // ---- Internal hooks for HTLCs (the payment API builds on these) --------------------------
+
+  /** @internal Offers an HTLC on a channel and signs it. */
+  internalSendHtlc(channelId: string, request: SendHtlcRequest): bigint {
+    const entry = this.#entryById(channelId);
+    let htlcId = 0n;
+    this.#run(entry, () => {
+      const r = entry.channel.sendHtlc(request);
+      htlcId = r.htlcId;
+      return r.output;
+    });
+    this.#run(entry, () => entry.channel.sendCommitment());
+    return htlcId;
+  }
+
+  /** @internal Fulfils a received HTLC and signs it. */
+  internalClaimHtlc(channelId: string, htlcId: bigint, paymentPreimage: Uint8Array): void {
+    const entry = this.#entryById(channelId);
+    this.#run(entry, () => entry.channel.claimHtlc(htlcId, paymentPreimage));
+    this.#run(entry, () => entry.channel.sendCommitment());
+  }
+
+  /** @internal The HTLC events of the channels since the last call. */
+  internalTakeHtlcEvents(): ChannelEvent[] {
+    return this.#htlcEvents.splice(0);
+  }
+
+  /** @internal The channel itself, for tests. */
+  internalChannel(channelId: string): Channel {
+    return this.#entryById(channelId).channel;
+  }
+
+  // ---- ChannelMessageHandler ---------------------------------------------------------------
+
+  peerConnected(nodeId: string, init: InitMessage, _inbound: boolean): void {
+    this.#peers.set(nodeId, Features.fromInit(init.globalFeatures, init.features));
+    for (const entry of this.#entries) {
+      if (entry.counterpartyNodeId !== nodeId || entry.stopped) continue;
+      this.#run(entry, () => entry.channel.peerConnected());
+    }
+  }
+
+  peerDisconnected(nodeId: string): void {
+    this.#peers.delete(nodeId);
+    for (const [key, r] of this.#inbound) {
+      if (r.counterpartyNodeId === nodeId) this.#inbound.delete(key);
+    }
+    for (const entry of [...this.#entries]) {
+      if (entry.counterpartyNodeId !== nodeId) continue;
+      entry.closeReason ??= isFunded(entry.channel.state)
+        ? undefined
+        : { type: 'DisconnectedPeer' };
+      this.#run(entry, () => entry.channel.peerDisconnected());
+      if (this.#entries.includes(entry)) entry.closeReason = undefined;
+    }
+    this.#pendingMessages = this.#pendingMessages.filter((m) => m.nodeId !== nodeId);
+  }
+
+  getAndClearPendingMessages(): OutgoingMessage[] {
+    return this.#pendingMessages.splice(0);
+  }
+
+  handleChannelMessage(nodeId: string, message: Message | UnknownMessage): void {
+    if (isUnknownMessage(message)) return;
+    this.#needsPersistence = true;
+    if (message.type === 'open_channel') {
+      this.#handleOpen(nodeId, message);
+      return;
+    }
+    if (message.type === 'warning') {
+      this.#log('warn', `peer warning: ${peerText(message.data)}`, nodeId);
+      return;
+    }
+    const id = channelIdOf(message);
+    if (id === undefined) return;
+    if (message.type === 'error') {
+      const all = /^0+$/.test(id);
+      for (const entry of [...this.#entries]) {
+        if (entry.counterpartyNodeId !== nodeId) continue;
+        if (!all && entry.channel.channelId !== id && entry.temporaryChannelId !== id) continue;
+        entry.closeReason = { type: 'CounterpartyForceClosed', peerMsg: peerText(message.data) };
+        this.#run(entry, () => entry.channel.handleMessage(message));
+      }
+      return;
+    }
+    const closed = this.#closed.get(id);
+    if (closed !== undefined && closed.counterpartyNodeId === nodeId) {
+      this.#send(nodeId, errorMessageFor(closed.channelIdBytes, AWAITING_UNILATERAL_CLOSE_ERROR));
+      return;
+    }
+    const entry = this.#entries.find(
+      (e) =>
+        e.counterpartyNodeId === nodeId &&
+        (e.channel.channelId === id || e.temporaryChannelId === id),
+    );
+    if (entry === undefined) {
+      this.#send(nodeId, errorMessageFor(fromHex(id, 32), 'unknown channel'));
+      return;
+    }
+    if (entry.stopped) return;
+    this.#run(entry, () => entry.channel.handleMessage(message));
+  }
+
+  #handleOpen(nodeId: string, open: OpenChannelMessage): void {
+    const id = toHex(open.temporaryChannelId);
+    const taken =
+      this.#inbound.has(`${nodeId}:${id}`) ||
+      this.#entries.some((e) => e.counterpartyNodeId === nodeId && e.temporaryChannelId === id);
+    if (taken) {
+      this.#send(nodeId, errorMessageFor(open.temporaryChannelId, 'temporary_channel_id reused'));
+      return;
+    }
+    if (open.fundingSatoshis > this.#config.maxChannelSizeSat) {
+      this.#send(nodeId, errorMessageFor(open.temporaryChannelId, 'funding_satoshis too large'));
+      return;
+    }
+    if (this.#config.manuallyAcceptInboundChannels) {
+      this.#inbound.set(`${nodeId}:${id}`, { counterpartyNodeId: nodeId, open });
+      const type = Features.fromBytes(open.channelType ?? new Uint8Array(0));
+      this.#queueEvent({
+        type: 'OpenChannelRequest',
+        temporaryChannelId: id,
+        counterpartyNodeId: nodeId,
+        fundingSat: open.fundingSatoshis,
+        pushMsat: open.pushMsat,
+        channelType:
+          (type.has(22) ? 'anchors_zero_fee_htlc_tx' : 'static_remotekey') +
+          (type.has(50) ? '+zero_conf' : ''),
+        isAnnounced: (open.channelFlags & 1) === 1,
+      });
+      return;
+    }
+    this.#acceptOpen(nodeId, open, 0n, this.#config.trustedPeers0conf.includes(nodeId));
+  }
+
+  // ---- Listen + Confirm ----------------------------------------------------------------------
+
+  blockConnected(block: Block, height: number): void {
+    this.transactionsConfirmed(
+      block.header,
+      block.transactions.map((tx, i) => [i, tx] as const),
+      height,
+    );
+    this.bestBlockUpdated(block.header, height);
+  }
+
+  blockDisconnected(header: Uint8Array, height: number): void {
+    checkHeight(height);
+    for (const entry of [...this.#entries]) {
+      const at = entry.channel.state.funding?.confirmationHeight;
+      if (at !== undefined && at >= height) this.#fundingReorged(entry);
+    }
+    const prev = decodeBlockHeader(header).prevBlockHash;
+    this.#bestBlock = { blockHash: prev, height: height - 1 };
+    this.#needsPersistence = true;
+  }
+
+  transactionsConfirmed(header: Uint8Array, txdata: TransactionData, height: number): void {
+    checkHeight(height);
+    for (const [txIndex, tx] of txdata) {
+      const txid = computeTxid(tx, this.#crypto);
+      for (const entry of [...this.#entries]) {
+        const funding = entry.channel.state.funding;
+        if (funding === undefined || funding.confirmationHeight !== undefined) continue;
+        if (hashToDisplayHex(funding.txid) !== txid || entry.stopped) continue;
+        entry.confirmedBlockHash = bestBlockFromHeader(header, height, this.#crypto).blockHash;
+        this.#run(entry, () => entry.channel.fundingConfirmed({ height, txIndex, fundingTx: tx }));
+      }
+    }
+    this.#needsPersistence = true;
+  }
+
+  transactionUnconfirmed(txid: string): void {
+    for (const entry of [...this.#entries]) {
+      const funding = entry.channel.state.funding;
+      if (funding?.confirmationHeight === undefined) continue;
+      if (hashToDisplayHex(funding.txid) === txid) this.#fundingReorged(entry);
+    }
+  }
+
+  bestBlockUpdated(header: Uint8Array, height: number): void {
+    this.#bestBlock = bestBlockFromHeader(header, height, this.#crypto);
+    for (const entry of [...this.#entries]) {
+      if (entry.stopped) continue;
+      this.#run(entry, () => entry.channel.bestBlockUpdated(height));
+    }
+    this.processPendingEvents();
+    this.#needsPersistence = true;
+  }
+
+  getRelevantTxids(): RelevantTxid[] {
+    const out: RelevantTxid[] = [];
+    for (const entry of this.#entries) {
+      const at = entry.channel.state.funding?.confirmationHeight;
+      if (at === undefined || entry.confirmedBlockHash === undefined) continue;
+      out.push({
+        txid: hashToDisplayHex(entry.channel.state.funding!.txid),
+        height: at,
+        blockHash: entry.confirmedBlockHash,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * The funding transaction left the best chain. Before `channel_ready` nothing was relied on;
+   * after it, HTLCs may hang on a transaction that may never confirm again, so the channel is
+   * failed (LDK does the same) and the monitor keeps watching.
+   */
+  #fundingReorged(entry: ChannelEntry): void {
+    this.#log('warn', 'funding transaction reorganized out', entry.counterpartyNodeId);
+    this.#forceClose(
+      entry,
+      { type: 'ProcessingError', err: 'funding transaction reorganized out' },
+      'funding transaction reorganized out',
+    );
+  }
+
+  // ---- Internals -------------------------------------------------------------------------------
+
+  #log(
+    level: 'debug' | 'info' | 'warn' | 'error',
+    message: string,
+    peerId?: string,
+    channelId?: string,
+  ): void {
+    this.#logger.log({
+      level,
+      module: 'channel-manager',
+      message,
+      ...(peerId === undefined ? {} : { peerId }),
+      ...(channelId === undefined ? {} : { channelId }),
+    });
+  }
+
+  #send(nodeId: string, message: Message): void {
+    this.#pendingMessages.push({ nodeId, message });
+  }
+
+  #queueEvent(event: Event): void {
+    this.#pendingEvents.push(event);
+    this.#needsPersistence = true;
+    this.emit('event', event);
+  }
+
+  #entry(channelId: string, counterpartyNodeId: string): ChannelEntry {
+    const id = parseChannelIdHex(channelId);
+    const nodeId = parseNodeIdHex(counterpartyNodeId);
+    const entry = this.#entries.find(
+      (e) =>
+        e.counterpartyNodeId === nodeId &&
+        (e.channel.channelId === id || e.temporaryChannelId === id),
+    );
+    if (entry === undefined) {
+      throw new ChannelUnavailableError(`no channel ${id} with ${nodeId}`, id);
+    }
+    if (entry.stopped) throw new ChannelUnavailableError(`channel ${id} is stopped`, id);
+    return entry;
+  }
+
+  #entryById(channelId: string): ChannelEntry {
+    const id = parseChannelIdHex(channelId);
+    const entry = this.#entries.find((e) => e.channel.channelId === id);
+    if (entry === undefined) throw new ChannelUnavailableError(`no channel ${id}`, id);
+    return entry;
+  }
+
+  /** Runs a channel operation, handling `ChannelError`s as the channel module describes. */
+  #run(entry: ChannelEntry, fn: () => ChannelOutput): void {
+    this.#needsPersistence = true;
+    let output: ChannelOutput;
+    try {
+      output = fn();
+    } catch (e) {
+      if (!(e instanceof ChannelError)) throw e;
+      this.#log(
+        'info',
+        `channel error (${e.action}): ${e.message}`,
+        entry.counterpartyNodeId,
+        entry.channel.channelId,
+      );
+      if (e.action === 'close') {
+        this.#forceClose(entry, { type: 'ProcessingError', err: e.message }, e.message);
+      } else if (e.action === 'warn') {
+        this.#send(
+          entry.counterpartyNodeId,
+          warningMessageFor(entry.channel.state.channelId, e.message),
+        );
+      }
+      return;
+    }
+    this.#absorb(entry, output);
+  }
+
+  #forceClose(entry: ChannelEntry, reason: ClosureReason, text: string): void {
+    entry.closeReason = reason;
+    this.#run(entry, () => entry.channel.forceClose(text));
+    entry.closeReason = undefined;
+  }
+
+  /** Files one channel call's output: messages, monitor updates, then events. */
+  #absorb(entry: ChannelEntry, output: ChannelOutput): void {
+    for (const m of output.messages) this.#send(entry.counterpartyNodeId, m);
+    let completedUpTo: bigint | undefined;
+    for (const update of output.monitorUpdates) {
+      const status = this.#persistUpdate(entry, update);
+      if (status === ChannelMonitorUpdateStatus.Completed && entry.inProgressUpdates === 0) {
+        completedUpTo = update.updateId;
+      } else if (status === ChannelMonitorUpdateStatus.InProgress) {
+        entry.inProgressUpdates++;
+      } else if (status === ChannelMonitorUpdateStatus.UnrecoverableError) {
+        entry.stopped = true;
+        this.#log(
+          'error',
+          'monitor update failed for good: the channel is stopped',
+          entry.counterpartyNodeId,
+          entry.channel.channelId,
+        );
+      }
+    }
+    for (const e of output.events) this.#onChannelEvent(entry, e);
+    if (completedUpTo !== undefined && !entry.stopped) {
+      const id = completedUpTo;
+      this.#run(entry, () => entry.channel.monitorUpdatingCompleted(id));
+    }
+  }
+
+  #persistUpdate(entry: ChannelEntry, update: ChannelMonitorUpdate): ChannelMonitorUpdateStatus {
+    try {
+      if (update.updateId === 0n) {
+        const funding = entry.channel.state.funding!;
+        const outpoint = { txid: hashToDisplayHex(funding.txid), index: funding.outputIndex };
+        const monitor = ChannelMonitor.fromInitialUpdate(update, {
+          keys: this.#keys,
+          crypto: this.#crypto,
+          feeEstimator: this.#feeEstimator,
+          logger: this.#logger,
+        });
+        entry.fundingOutpoint = outpoint;
+        return this.#watch.watchChannel(outpoint, monitor);
+      }
+      if (entry.fundingOutpoint === undefined) {
+        return ChannelMonitorUpdateStatus.UnrecoverableError;
+      }
+      return this.#watch.updateChannel(entry.fundingOutpoint, update);
+    } catch (e) {
+      this.#log(
+        'error',
+        `Watch threw: ${e instanceof Error ? e.message : String(e)}`,
+        entry.counterpartyNodeId,
+        entry.channel.channelId,
+      );
+      return ChannelMonitorUpdateStatus.UnrecoverableError;
+    }
+  }
+
+  #onChannelEvent(entry: ChannelEntry, e: ChannelEvent): void {
+    const nodeId = entry.counterpartyNodeId;
+    const state = entry.channel.state;
+    switch (e.type) {
+      case 'FundingGenerationReady':
+        entry.fundingScript = e.outputScript;
+        this.#queueEvent({
+          type: 'FundingGenerationReady',
+          temporaryChannelId: e.temporaryChannelId,
+          counterpartyNodeId: nodeId,
+          channelValueSat: e.fundingValueSat,
+          outputScript: e.outputScript,
+          userChannelId: e.userChannelId,
+        });
+        return;
+      case 'FundingTxBroadcastSafe':
+        this.#broadcaster.broadcastTransactions([e.fundingTx]);
+        return;
+      case 'ChannelPending':
+        this.#queueEvent({
+          type: 'ChannelPending',
+          channelId: e.channelId,
+          userChannelId: state.userChannelId,
+          formerTemporaryChannelId: entry.temporaryChannelId,
+          counterpartyNodeId: nodeId,
+          fundingTxo: { txid: e.fundingTxid, index: e.fundingOutputIndex },
+        });
+        return;
+      case 'ChannelReady':
+        this.#queueEvent({
+          type: 'ChannelReady',
+          channelId: e.channelId,
+          userChannelId: state.userChannelId,
+          counterpartyNodeId: nodeId,
+          channelType: state.channelType,
+        });
+        return;
+      case 'ClosingTxReady':
+        this.#broadcaster.broadcastTransactions([e.closingTx]);
+        entry.closeReason ??= {
+          type: 'CooperativeClosure',
+          locallyInitiated: state.shutdownSent && !state.shutdownReceived,
+        };
+        return;
+      case 'ChannelClosed':
+        this.#onClosed(entry, e.kind, e.reason);
+        return;
+      case 'HtlcReceived':
+      case 'HtlcFulfilled':
+      case 'HtlcFailed':
+        this.#htlcEvents.push(e);
+        return;
+    }
+  }
+
+  #onClosed(entry: ChannelEntry, kind: ClosureKind, text: string): void {
+    const state = entry.channel.state;
+    const reason = closureReasonOf(kind, text, entry.closeReason);
+    this.#entries = this.#entries.filter((e) => e !== entry);
+    if (entry.fundingOutpoint !== undefined && kind !== 'CooperativeClosure') {
+      this.#closed.set(entry.channel.channelId, {
+        channelId: entry.channel.channelId,
+        channelIdBytes: state.channelId.slice(),
+        counterpartyNodeId: entry.counterpartyNodeId,
+        fundingOutpoint: entry.fundingOutpoint,
+      });
+    }
+    this.#queueEvent({
+      type: 'ChannelClosed',
+      channelId: entry.channel.channelId,
+      userChannelId: state.userChannelId,
+      reason,
+      counterpartyNodeId: entry.counterpartyNodeId,
+      channelCapacitySat: state.fundingValueSat,
+    });
+    const fundingTx = state.funding?.tx;
+    if (state.isOutbound && fundingTx !== undefined && entry.fundingOutpoint === undefined) {
+      this.#queueEvent({ type: 'DiscardFunding', channelId: entry.channel.channelId, fundingTx });
+    }
+  }
+
+  #onMonitorEvent(event: MonitorEvent): void {
+    const entry = this.#entries.find(
+      (e) =>
+        e.fundingOutpoint !== undefined && outPointsEqual(e.fundingOutpoint, event.fundingOutpoint),
+    );
+    if (event.type === 'Completed') {
+      if (entry !== undefined)
+        this.channelMonitorUpdated(event.fundingOutpoint, event.monitorUpdateId);
+      return;
+    }
+    if (entry === undefined) return;
+    switch (event.type) {
+      case 'HolderForceClosed':
+        this.#forceClose(
+          entry,
+          { type: 'HolderForceClosed' },
+          'the monitor broadcast our commitment',
+        );
+        return;
+      case 'FundingSpent':
+        this.#forceClose(
+          entry,
+          event.spendKind === 'CooperativeClose'
+            ? { type: 'CooperativeClosure', locallyInitiated: false }
+            : { type: 'CommitmentTxConfirmed' },
+          'the funding output was spent on chain',
+        );
+        return;
+      case 'HtlcExpiringSoon':
+        this.#forceClose(
+          entry,
+          { type: 'HTLCsTimedOut' },
+          'an HTLC is close to its on-chain deadline',
+        );
+        return;
+      case 'FundingSpendReorged':
+        return;
+    }
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * What the `ChannelManager` keeps per channel besides the `Channel` itself, and the snapshot
+ * `ChannelManager.read` rebuilds it from.
+ */
+import type { OutPoint } from '../chain/outpoint.js';
+import type { ClosureReason } from '../events/closure-reason.js';
+import type { Event } from '../events/event.js';
+import type { Channel } from './channel/channel.js';
+import type { UserConfig } from './config.js';
+
+/** One live channel. */
+export interface ChannelEntry {
+  channel: Channel;
+  /** Lowercase hex node id of the peer. */
+  readonly counterpartyNodeId: string;
+  /** The id the channel started with (lowercase hex), to route late establishment messages. */
+  readonly temporaryChannelId: string;
+  readonly config: UserConfig;
+  /** The 2-of-2 script of `FundingGenerationReady`, for the funding transaction checks. */
+  fundingScript: Uint8Array | undefined;
+  /** Set once the monitor exists (update 0 handed to `watchChannel`). */
+  fundingOutpoint: OutPoint | undefined;
+  /** Updates reported `InProgress` and not yet completed. */
+  inProgressUpdates: number;
+  /** Display-order hex hash of the block that confirmed the funding transaction. */
+  confirmedBlockHash: string | undefined;
+  /** The `Watch` failed for good: the channel is never operated again. */
+  stopped: boolean;
+  /** The reason the next `ChannelClosed` reports, when the manager knows better than the channel. */
+  closeReason: ClosureReason | undefined;
+}
+
+/** A funded channel that went to chain: answered with "awaiting unilateral close". */
+export interface ClosedChannel {
+  readonly channelId: string;
+  readonly channelIdBytes: Uint8Array;
+  readonly counterpartyNodeId: string;
+  readonly fundingOutpoint: OutPoint;
+}
+
+/** What `ChannelManager.read` restored. */
+export interface ManagerSnapshot {
+  readonly entries: readonly ChannelEntry[];
+  readonly closed: readonly ClosedChannel[];
+  readonly pendingEvents: readonly Event[];
+}
