@@ -30,20 +30,20 @@ import { SighashType } from '../tx/signature-encoding.js';
 import {
   parseTransaction,
   serializeTransaction,
-  txidToHex,
   withWitness,
   type Transaction,
 } from '../tx/transaction.js';
 import { equalBytes } from '../util/bytes.js';
-import { APIMisuseError, ChannelUnavailableError, DecodeError } from '../util/errors.js';
+import { APIMisuseError, DecodeError } from '../util/errors.js';
 import { nullLogger, type Logger } from '../util/logger.js';
 import type { BestBlock } from './best-block.js';
 import { checkHeight } from './best-block.js';
 import { blockHash, decodeBlockHeader, type Block } from './block.js';
 import type { BroadcasterInterface } from './broadcaster.js';
 import { buildClaimTransaction, claimFeeTarget } from './channel-monitor-claims.js';
-import { buildHolderHtlcTransaction, secondStageClaim } from './channel-monitor-htlc-claims.js';
+import { buildHolderHtlcTransaction } from './channel-monitor-htlc-claims.js';
 import { decodeMonitorState, encodeMonitorState } from './channel-monitor-codec.js';
+import { ChannelMonitorRefusedError, MonitorRefusal } from './channel-monitor-errors.js';
 import { watchHtlcDeadlines } from './channel-monitor-deadlines.js';
 import {
   applyStep,
@@ -53,11 +53,16 @@ import {
   type MonitorState,
 } from './channel-monitor-state.js';
 import {
-  claimsForFundingSpend,
-  classifyFundingSpend,
-  revokedSecret,
-  spendsFunding,
-} from './channel-monitor-spends.js';
+  dueClaims,
+  isFullyResolved,
+  matureConfirmations,
+  outputsToWatch,
+  recordClaimSpends,
+  recordFundingSpend,
+  relevantTxids,
+  undoConfirmations,
+} from './channel-monitor-onchain.js';
+import { revokedSecret, spendsFunding } from './channel-monitor-spends.js';
 import type { ChannelMonitorUpdateStep } from './channel-monitor-update-steps.js';
 import type { Confirm, RelevantTxid } from './confirm.js';
 import {
@@ -73,34 +78,13 @@ import {
   checkNextUpdateId,
   type ChannelMonitor as WatchedChannelMonitor,
   type ChannelMonitorUpdate,
-  FundingSpendKind,
+  type FundingSpendKind,
   type MonitorEvent,
 } from './watch.js';
 
-/**
- * Confirmations after which a spend is treated as final (LDK's `ANTI_REORG_DELAY`): deeper
- * reorganizations are not undone, and the transaction leaves `getRelevantTxids`.
- */
-export const ANTI_REORG_DELAY = 6;
+export { ANTI_REORG_DELAY } from './channel-monitor-onchain.js';
 
-/** Why a `ChannelMonitor` refused; stable, for callers and tests to branch on. */
-export const MonitorRefusal = {
-  /**
-   * The peer proved our state is stale (`AwaitingUnilateralClose`): our latest commitment may
-   * be revoked, and broadcasting it could hand the peer the whole channel.
-   */
-  AwaitingUnilateralClose: 'AWAITING_UNILATERAL_CLOSE',
-} as const;
-export type MonitorRefusal = (typeof MonitorRefusal)[keyof typeof MonitorRefusal];
-
-/** The monitor refused to do what was asked in its current state. */
-export class ChannelMonitorRefusedError extends ChannelUnavailableError {
-  readonly reason: MonitorRefusal;
-  constructor(reason: MonitorRefusal, message: string, channelId: string) {
-    super(message, channelId);
-    this.reason = reason;
-  }
-}
+export { ChannelMonitorRefusedError, MonitorRefusal } from './channel-monitor-errors.js';
 
 /** What a monitor needs from its host, when created and when read back. */
 export interface ChannelMonitorDeps {
@@ -268,52 +252,14 @@ export class ChannelMonitor implements WatchedChannelMonitor, Listen, Confirm {
     }));
   }
 
-  /**
-   * True once nothing is left to do on chain: the funding spend is final, every claim's spend is
-   * final, and no HTLC output is left that the monitor does not claim (those of the peer's
-   * commitments are not claimed yet, so such a commitment with HTLC outputs, or a revoked or
-   * unknown one, never counts as resolved). An output too small to claim keeps its monitor
-   * unresolved.
-   */
+  /** True once nothing is left to do on chain (see `isFullyResolved` of the onchain module). */
   isFullyResolved(): boolean {
-    const s = this.#state;
-    const spend = s.fundingSpend;
-    if (spend === undefined || !s.fundingSpendFinal) return false;
-    if (!s.claims.every((c) => c.resolved)) return false;
-    const noHtlcOutputs = (
-      htlcs: readonly { readonly outputIndex: number | undefined }[],
-    ): boolean => htlcs.every((h) => h.outputIndex === undefined);
-    switch (spend.kind) {
-      case FundingSpendKind.CooperativeClose:
-        return true;
-      case FundingSpendKind.HolderCommitment: {
-        // Its HTLC outputs are claims too; an old commitment of ours (from a stale backup) may
-        // have HTLC outputs the monitor knows nothing about.
-        const holder = [s.holder, s.previousHolder].find(
-          (h) => h?.commitmentNumber === spend.commitmentNumber,
-        );
-        return holder !== undefined;
-      }
-      case FundingSpendKind.CounterpartyCommitment: {
-        const theirs = s.counterparty.find((c) => c.commitmentNumber === spend.commitmentNumber);
-        return theirs !== undefined && noHtlcOutputs(theirs.htlcs);
-      }
-      default:
-        return false;
-    }
+    return isFullyResolved(this.#state);
   }
 
   /** Outputs whose spends the chain source must report (see `Filter.registerOutput`). */
   getOutputsToWatch(): WatchedOutput[] {
-    const s = this.#state;
-    const out: WatchedOutput[] = [
-      { outpoint: { ...s.fundingOutpoint }, scriptPubKey: s.fundingScriptPubkey.slice() },
-    ];
-    for (const c of s.claims) {
-      if (!c.resolved)
-        out.push({ outpoint: { ...c.outpoint }, scriptPubKey: c.scriptPubkey.slice() });
-    }
-    return out;
+    return outputsToWatch(this.#state);
   }
 
   // ---- off-chain updates ----
@@ -426,19 +372,9 @@ export class ChannelMonitor implements WatchedChannelMonitor, Listen, Confirm {
 
   blockDisconnected(header: Uint8Array, height: number): void {
     checkHeight(height);
-    const s = this.#state;
-    if (s.fundingSpend !== undefined && !s.fundingSpendFinal && s.fundingSpend.height >= height) {
-      this.#unconfirmFundingSpend();
-    }
-    for (const c of [...s.claims]) {
-      if (c.spend !== undefined && !c.resolved && c.spend.height >= height) {
-        this.#unconfirmClaimSpend(c);
-      }
-    }
-    s.bestBlock =
-      height === 0
-        ? undefined
-        : { blockHash: decodeBlockHeader(header).prevBlockHash, height: height - 1 };
+    const prev = decodeBlockHeader(header).prevBlockHash;
+    this.#undo({ fromHeight: height });
+    this.#state.bestBlock = height === 0 ? undefined : { blockHash: prev, height: height - 1 };
   }
 
   /**
@@ -447,107 +383,38 @@ export class ChannelMonitor implements WatchedChannelMonitor, Listen, Confirm {
    */
   transactionsConfirmed(header: Uint8Array, txdata: TransactionData, height: number): void {
     checkHeight(height);
-    const hash = blockHash(header, this.#crypto);
+    const at = { height, blockHash: blockHash(header, this.#crypto) };
+    const s = this.#state;
     for (const [, bytes] of txdata) {
-      let tx: Transaction;
+      let parsed: Transaction;
       try {
-        tx = parseTransaction(bytes);
+        parsed = parseTransaction(bytes);
       } catch (e) {
         if (e instanceof DecodeError) continue;
         throw e;
       }
       const txid = computeTxid(bytes, this.#crypto);
-      if (this.#state.fundingSpend === undefined && spendsFunding(this.#state, tx)) {
-        this.#fundingSpent(tx, bytes, txid, height, hash);
+      if (s.fundingSpend === undefined && spendsFunding(s, parsed)) {
+        const pointOf = (n: number): Uint8Array => this.#signer.getPerCommitmentPoint(n);
+        const spend = recordFundingSpend(s, { parsed, bytes, txid }, at, pointOf, this.#crypto);
+        this.#needsPersist = true;
+        this.#log('info', `funding output spent by ${spend.kind} ${txid} at height ${height}`);
       }
-      this.#claimsSpent(tx, txid, height, hash);
+      if (recordClaimSpends(s, parsed, txid, at, this.#crypto)) this.#needsPersist = true;
     }
-  }
-
-  #fundingSpent(
-    tx: Transaction,
-    bytes: Uint8Array,
-    txid: string,
-    height: number,
-    hash: string,
-  ): void {
-    const s = this.#state;
-    const spend = classifyFundingSpend(
-      s,
-      tx,
-      txid,
-      (n) => this.#signer.getPerCommitmentPoint(n),
-      this.#crypto,
-    );
-    s.fundingSpend = {
-      kind: spend.kind,
-      commitmentNumber: spend.commitmentNumber,
-      txid,
-      height,
-      blockHash: hash,
-      tx: bytes.slice(),
-    };
-    s.fundingSpendFinal = false;
-    s.claims = claimsForFundingSpend(s, tx, txid, height, spend, this.#crypto);
-    s.pendingEvents.push({
-      type: 'FundingSpent',
-      fundingOutpoint: { ...s.fundingOutpoint },
-      channelId: s.channelId,
-      spendKind: spend.kind,
-      txid,
-      height,
-      commitmentNumber: spend.commitmentNumber,
-    });
-    this.#needsPersist = true;
-    this.#log('info', `funding output spent by ${spend.kind} ${txid} at height ${height}`);
-  }
-
-  #claimsSpent(tx: Transaction, txid: string, height: number, hash: string): void {
-    const s = this.#state;
-    for (const c of [...s.claims]) {
-      if (c.spend !== undefined || c.resolved) continue;
-      const spent = tx.inputs.some(
-        (i) => i.prevout.vout === c.outpoint.index && txidToHex(i.prevout.txid) === c.outpoint.txid,
-      );
-      if (!spent) continue;
-      c.spend = { txid, height, blockHash: hash };
-      this.#needsPersist = true;
-      if (c.kind === ClaimKind.HolderHtlcTimeout || c.kind === ClaimKind.HolderHtlcSuccess) {
-        const next = secondStageClaim(s, c, tx, txid, height, this.#crypto);
-        if (next !== undefined) s.claims = [...s.claims, next];
-      }
-    }
-  }
-
-  /** Forgets the confirmed spend of `claim`, and any claim made on that spend's outputs. */
-  #unconfirmClaimSpend(claim: ClaimRecord): void {
-    const spendTxid = claim.spend!.txid;
-    claim.spend = undefined;
-    this.#state.claims = this.#state.claims.filter((c) => c.outpoint.txid !== spendTxid);
-    this.#needsPersist = true;
-  }
-
-  #unconfirmFundingSpend(): void {
-    const s = this.#state;
-    const txid = s.fundingSpend!.txid;
-    s.fundingSpend = undefined;
-    s.claims = [];
-    this.#claimTxs.clear();
-    s.pendingEvents.push({
-      type: 'FundingSpendReorged',
-      fundingOutpoint: { ...s.fundingOutpoint },
-      channelId: s.channelId,
-      txid,
-    });
-    this.#needsPersist = true;
-    this.#log('warn', `funding spend ${txid} was reorganized out`);
   }
 
   transactionUnconfirmed(txid: string): void {
-    const s = this.#state;
-    if (s.fundingSpend?.txid === txid && !s.fundingSpendFinal) this.#unconfirmFundingSpend();
-    for (const c of [...s.claims]) {
-      if (c.spend?.txid === txid && !c.resolved) this.#unconfirmClaimSpend(c);
+    this.#undo({ txid });
+  }
+
+  #undo(which: { readonly fromHeight: number } | { readonly txid: string }): void {
+    const spend = this.#state.fundingSpend;
+    if (!undoConfirmations(this.#state, which)) return;
+    this.#needsPersist = true;
+    if (spend !== undefined && this.#state.fundingSpend === undefined) {
+      this.#claimTxs.clear();
+      this.#log('warn', `funding spend ${spend.txid} was reorganized out`);
     }
   }
 
@@ -559,23 +426,11 @@ export class ChannelMonitor implements WatchedChannelMonitor, Listen, Confirm {
     checkHeight(height);
     const s = this.#state;
     s.bestBlock = { blockHash: blockHash(header, this.#crypto), height };
-    const deep = (h: number): boolean => height - h + 1 >= ANTI_REORG_DELAY;
-    if (s.fundingSpend !== undefined && !s.fundingSpendFinal && deep(s.fundingSpend.height)) {
-      s.fundingSpendFinal = true;
-      this.#needsPersist = true;
-    }
-    for (const c of s.claims) {
-      if (c.spend !== undefined && !c.resolved && deep(c.spend.height)) {
-        c.resolved = true;
-        this.#needsPersist = true;
-      }
-    }
+    if (matureConfirmations(s, height)) this.#needsPersist = true;
     if (watchHtlcDeadlines(s, height)) this.#needsPersist = true;
-    for (const c of s.claims) {
-      if (c.spend === undefined && !c.resolved && c.spendableHeight <= height + 1) {
-        const tx = this.#claimTransaction(c);
-        if (tx !== undefined) this.#toBroadcast.push(tx);
-      }
+    for (const c of dueClaims(s, height)) {
+      const tx = this.#claimTransaction(c);
+      if (tx !== undefined) this.#toBroadcast.push(tx);
     }
   }
 
@@ -616,16 +471,7 @@ export class ChannelMonitor implements WatchedChannelMonitor, Listen, Confirm {
 
   /** Confirmed transactions the monitor still tracks for reorganizations. */
   getRelevantTxids(): RelevantTxid[] {
-    const s = this.#state;
-    const out = new Map<string, RelevantTxid>();
-    if (s.fundingSpend !== undefined && !s.fundingSpendFinal) {
-      const { txid, height, blockHash: hash } = s.fundingSpend;
-      out.set(txid, { txid, height, blockHash: hash });
-    }
-    for (const c of s.claims) {
-      if (c.spend !== undefined && !c.resolved) out.set(c.spend.txid, { ...c.spend });
-    }
-    return [...out.values()];
+    return relevantTxids(this.#state);
   }
 
   // ---- output ----

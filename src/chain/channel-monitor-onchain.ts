@@ -1,0 +1,217 @@
+/**
+ * What the chain showed a `ChannelMonitor`, as transitions of its state: the funding spend
+ * confirmed or reorganized out, spends of claimed outputs, and both becoming final at
+ * `ANTI_REORG_DELAY` confirmations (LDK's figure). A final record is never undone: deeper
+ * reorganizations are beyond what a Lightning node can defend against anyway (BOLT 5 assumes
+ * confirmations are eventually irreversible).
+ */
+import type { CryptoBackend } from '../crypto/backend.js';
+import { txidToHex, type Transaction } from '../tx/transaction.js';
+import { secondStageClaim } from './channel-monitor-htlc-claims.js';
+import {
+  claimsForFundingSpend,
+  classifyFundingSpend,
+  type FundingSpendClass,
+} from './channel-monitor-spends.js';
+import { ClaimKind, type ClaimRecord, type MonitorState } from './channel-monitor-state.js';
+import type { RelevantTxid } from './confirm.js';
+import type { WatchedOutput } from './filter.js';
+import { FundingSpendKind } from './watch.js';
+
+/**
+ * Confirmations after which a spend is treated as final (LDK's `ANTI_REORG_DELAY`): deeper
+ * reorganizations are not undone, and the transaction leaves `getRelevantTxids`.
+ */
+export const ANTI_REORG_DELAY = 6;
+
+/** Where a transaction was confirmed. */
+export interface BlockPosition {
+  readonly height: number;
+  /** Display-order hex block hash. */
+  readonly blockHash: string;
+}
+
+/**
+ * Records `tx` (`bytes`, `txid`) as the funding spend: classifies it, derives the claims and
+ * raises `FundingSpent`.
+ */
+export function recordFundingSpend(
+  state: MonitorState,
+  tx: { readonly parsed: Transaction; readonly bytes: Uint8Array; readonly txid: string },
+  at: BlockPosition,
+  holderPerCommitmentPoint: (commitmentNumber: number) => Uint8Array,
+  crypto: CryptoBackend,
+): FundingSpendClass {
+  const { parsed, bytes, txid } = tx;
+  const spend = classifyFundingSpend(state, parsed, txid, holderPerCommitmentPoint, crypto);
+  state.fundingSpend = {
+    kind: spend.kind,
+    commitmentNumber: spend.commitmentNumber,
+    txid,
+    height: at.height,
+    blockHash: at.blockHash,
+    tx: bytes.slice(),
+  };
+  state.fundingSpendFinal = false;
+  state.claims = claimsForFundingSpend(state, parsed, txid, at.height, spend, crypto);
+  state.pendingEvents.push({
+    type: 'FundingSpent',
+    fundingOutpoint: { ...state.fundingOutpoint },
+    channelId: state.channelId,
+    spendKind: spend.kind,
+    txid,
+    height: at.height,
+    commitmentNumber: spend.commitmentNumber,
+  });
+  return spend;
+}
+
+/**
+ * Records `tx` as the spend of every unresolved claim whose output it spends; when it is our own
+ * HTLC transaction, its output becomes a claim too. Returns whether anything changed.
+ */
+export function recordClaimSpends(
+  state: MonitorState,
+  tx: Transaction,
+  txid: string,
+  at: BlockPosition,
+  crypto: CryptoBackend,
+): boolean {
+  let changed = false;
+  for (const c of [...state.claims]) {
+    if (c.spend !== undefined || c.resolved) continue;
+    const spent = tx.inputs.some(
+      (i) => i.prevout.vout === c.outpoint.index && txidToHex(i.prevout.txid) === c.outpoint.txid,
+    );
+    if (!spent) continue;
+    c.spend = { txid, ...at };
+    changed = true;
+    if (c.kind === ClaimKind.HolderHtlcTimeout || c.kind === ClaimKind.HolderHtlcSuccess) {
+      const next = secondStageClaim(state, c, tx, txid, at.height, crypto);
+      if (next !== undefined) state.claims = [...state.claims, next];
+    }
+  }
+  return changed;
+}
+
+/** Forgets the funding spend and its claims, raising `FundingSpendReorged`. */
+export function undoFundingSpend(state: MonitorState): void {
+  const txid = state.fundingSpend!.txid;
+  state.fundingSpend = undefined;
+  state.claims = [];
+  state.pendingEvents.push({
+    type: 'FundingSpendReorged',
+    fundingOutpoint: { ...state.fundingOutpoint },
+    channelId: state.channelId,
+    txid,
+  });
+}
+
+/** Forgets the confirmed spend of `claim`, and any claim made on that spend's outputs. */
+export function undoClaimSpend(state: MonitorState, claim: ClaimRecord): void {
+  const spendTxid = claim.spend!.txid;
+  claim.spend = undefined;
+  state.claims = state.claims.filter((c) => c.outpoint.txid !== spendTxid);
+}
+
+/**
+ * Undoes every non-final record confirmed in a block at or above `height` (or in the block
+ * confirming `txid`, when given instead). Returns whether anything changed.
+ */
+export function undoConfirmations(
+  state: MonitorState,
+  which: { readonly fromHeight: number } | { readonly txid: string },
+): boolean {
+  const hit = (c: { readonly height: number; readonly txid: string }): boolean =>
+    'txid' in which ? c.txid === which.txid : c.height >= which.fromHeight;
+  let changed = false;
+  if (state.fundingSpend !== undefined && !state.fundingSpendFinal && hit(state.fundingSpend)) {
+    undoFundingSpend(state);
+    changed = true;
+  }
+  for (const c of [...state.claims]) {
+    if (c.spend !== undefined && !c.resolved && hit(c.spend)) {
+      undoClaimSpend(state, c);
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/** Marks spends `ANTI_REORG_DELAY` deep at `height` final. Returns whether anything changed. */
+export function matureConfirmations(state: MonitorState, height: number): boolean {
+  const deep = (h: number): boolean => height - h + 1 >= ANTI_REORG_DELAY;
+  let changed = false;
+  if (state.fundingSpend !== undefined && !state.fundingSpendFinal) {
+    if (deep(state.fundingSpend.height)) {
+      state.fundingSpendFinal = true;
+      changed = true;
+    }
+  }
+  for (const c of state.claims) {
+    if (c.spend !== undefined && !c.resolved && deep(c.spend.height)) {
+      c.resolved = true;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/** Claims whose transaction may enter the block after `height` and still need one. */
+export function dueClaims(state: MonitorState, height: number): ClaimRecord[] {
+  return state.claims.filter(
+    (c) => c.spend === undefined && !c.resolved && c.spendableHeight <= height + 1,
+  );
+}
+
+/** Confirmed transactions still tracked for reorganizations. */
+export function relevantTxids(state: MonitorState): RelevantTxid[] {
+  const out = new Map<string, RelevantTxid>();
+  const spend = state.fundingSpend;
+  if (spend !== undefined && !state.fundingSpendFinal) {
+    out.set(spend.txid, { txid: spend.txid, height: spend.height, blockHash: spend.blockHash });
+  }
+  for (const c of state.claims) {
+    if (c.spend !== undefined && !c.resolved) out.set(c.spend.txid, { ...c.spend });
+  }
+  return [...out.values()];
+}
+
+/** The funding output and every unresolved claimed output. */
+export function outputsToWatch(state: MonitorState): WatchedOutput[] {
+  const out: WatchedOutput[] = [
+    { outpoint: { ...state.fundingOutpoint }, scriptPubKey: state.fundingScriptPubkey.slice() },
+  ];
+  for (const c of state.claims) {
+    if (!c.resolved)
+      out.push({ outpoint: { ...c.outpoint }, scriptPubKey: c.scriptPubkey.slice() });
+  }
+  return out;
+}
+
+/**
+ * True once nothing is left to do on chain: the funding spend is final, every claim's spend is
+ * final, and no HTLC output is left that the monitor does not claim (those of the peer's
+ * commitments are not claimed yet, so such a commitment with HTLC outputs, or a revoked or
+ * unknown one, never counts as resolved; nor does an old commitment of ours from a stale backup,
+ * whose HTLCs the monitor does not know). An output too small to claim keeps it unresolved.
+ */
+export function isFullyResolved(state: MonitorState): boolean {
+  const spend = state.fundingSpend;
+  if (spend === undefined || !state.fundingSpendFinal) return false;
+  if (!state.claims.every((c) => c.resolved)) return false;
+  switch (spend.kind) {
+    case FundingSpendKind.CooperativeClose:
+      return true;
+    case FundingSpendKind.HolderCommitment:
+      return [state.holder, state.previousHolder].some(
+        (h) => h?.commitmentNumber === spend.commitmentNumber,
+      );
+    case FundingSpendKind.CounterpartyCommitment: {
+      const theirs = state.counterparty.find((c) => c.commitmentNumber === spend.commitmentNumber);
+      return theirs !== undefined && theirs.htlcs.every((h) => h.outputIndex === undefined);
+    }
+    default:
+      return false;
+  }
+}
