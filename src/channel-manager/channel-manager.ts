@@ -21,6 +21,7 @@ import { bestBlockFromHeader, checkHeight } from '../chain/best-block.js';
 import { decodeBlockHeader, type Block } from '../chain/block.js';
 import type { BroadcasterInterface } from '../chain/broadcaster.js';
 import { ChannelMonitor } from '../chain/channel-monitor.js';
+import type { ChannelForceClosedStep } from '../chain/channel-monitor-update-steps.js';
 import type { Confirm, RelevantTxid } from '../chain/confirm.js';
 import type { FeeEstimator } from '../chain/fee-estimator.js';
 import type { Listen, TransactionData } from '../chain/listen.js';
@@ -28,6 +29,7 @@ import { formatOutPoint, outPointsEqual, type OutPoint } from '../chain/outpoint
 import { computeTxid, hashToDisplayHex } from '../chain/txid.js';
 import {
   ChannelMonitorUpdateStatus,
+  type ChannelMonitor as WatchedMonitor,
   type ChannelMonitorUpdate,
   type MonitorEvent,
   type Watch,
@@ -64,6 +66,8 @@ import {
   peerText,
 } from './manager-helpers.js';
 import type { ChannelEntry, ClosedChannel, ManagerSnapshot } from './manager-state.js';
+import { decodeManager, encodeManager } from './manager-codec.js';
+import { deserializeChannel, serializeChannel } from './channel/serialize.js';
 
 export interface ChannelManagerOptions {
   readonly watch: Watch;
@@ -77,6 +81,13 @@ export interface ChannelManagerOptions {
   /** The chain the channels live on; `bitcoin` by default. */
   readonly network?: ChainName;
   readonly crypto?: CryptoBackend;
+}
+
+/** A funded channel's monitor was not passed to `ChannelManager.read`. */
+export class MissingChannelMonitorError extends ChannelUnavailableError {
+  constructor(channelId: string) {
+    super(`no ChannelMonitor for channel ${channelId}: refusing to start without it`, channelId);
+  }
 }
 
 /** An open request waiting for the host (manual acceptance). */
@@ -435,6 +446,105 @@ export class ChannelManager
     }
     if (updateId === entry.channel.state.nextMonitorUpdateId - 1n) entry.inProgressUpdates = 0;
     this.#run(entry, () => entry.channel.monitorUpdatingCompleted(updateId));
+  }
+
+  /** The persisted form (see `manager-codec.ts`); store it when `getAndClearNeedsPersistence`. */
+  serialize(): Uint8Array {
+    return encodeManager({
+      bestBlock: this.#bestBlock,
+      channels: this.#entries.map((e) => ({
+        counterpartyNodeId: e.counterpartyNodeId,
+        temporaryChannelId: e.temporaryChannelId,
+        channelBytes: serializeChannel(e.channel),
+        fundingScript: e.fundingScript,
+        fundingOutpoint: e.fundingOutpoint,
+        confirmedBlockHash: e.confirmedBlockHash,
+      })),
+      closed: [...this.#closed.values()],
+      pendingEvents: this.#pendingEvents,
+    });
+  }
+
+  /**
+   * Reads a manager `serialize` wrote. `monitors` are every channel monitor the host stored, and
+   * must already be loaded into `watch` (for a `ChainMonitor`: `loadExistingMonitor`). A channel
+   * whose monitor is newer than the manager's copy is closed from the monitor's state (the
+   * monitor broadcasts its latest commitment; `ChannelClosed` with `OutdatedChannelManager`). A
+   * funded channel without a monitor throws `MissingChannelMonitorError`: funds may be at stake.
+   */
+  static read(
+    bytes: Uint8Array,
+    args: Omit<ChannelManagerOptions, 'bestBlock'> & {
+      readonly monitors: readonly WatchedMonitor[];
+    },
+  ): ChannelManager {
+    const stored = decodeManager(bytes);
+    const shell = new ChannelManager({ ...args, bestBlock: stored.bestBlock });
+    const entries: ChannelEntry[] = [];
+    const closed: ClosedChannel[] = stored.closed.map((c) => ({
+      ...c,
+      channelIdBytes: fromHex(c.channelId, 32),
+    }));
+    const events: Event[] = [...stored.pendingEvents];
+    const staleUpdates: [OutPoint, ChannelMonitorUpdate][] = [];
+    for (const c of stored.channels) {
+      const channel = deserializeChannel(c.channelBytes, shell.channelOptions());
+      const entry: ChannelEntry = {
+        channel,
+        counterpartyNodeId: c.counterpartyNodeId,
+        temporaryChannelId: c.temporaryChannelId,
+        config: shell.config,
+        fundingScript: c.fundingScript,
+        fundingOutpoint: c.fundingOutpoint,
+        inProgressUpdates: 0,
+        confirmedBlockHash: c.confirmedBlockHash,
+        stopped: false,
+        closeReason: undefined,
+      };
+      const outpoint = c.fundingOutpoint;
+      if (outpoint === undefined) {
+        entries.push(entry);
+        continue;
+      }
+      const monitor = args.monitors.find((m) => outPointsEqual(m.getFundingTxo(), outpoint));
+      if (monitor === undefined) throw new MissingChannelMonitorError(channel.channelId);
+      const ours = channel.state.nextMonitorUpdateId - 1n;
+      const latest = monitor.getLatestUpdateId();
+      if (latest <= ours) {
+        entries.push(entry);
+        continue;
+      }
+      // The manager is older than the monitor: the channel state here may be revoked, so it is
+      // never used again; the monitor's own latest commitment goes to chain.
+      closed.push({
+        channelId: channel.channelId,
+        channelIdBytes: channel.state.channelId.slice(),
+        counterpartyNodeId: c.counterpartyNodeId,
+        fundingOutpoint: outpoint,
+      });
+      const forceClosed: ChannelForceClosedStep = {
+        type: 'ChannelForceClosed',
+        shouldBroadcast: true,
+      };
+      staleUpdates.push([
+        outpoint,
+        { updateId: latest + 1n, channelId: channel.channelId, steps: [forceClosed] },
+      ]);
+      events.push({
+        type: 'ChannelClosed',
+        channelId: channel.channelId,
+        userChannelId: channel.state.userChannelId,
+        reason: { type: 'OutdatedChannelManager' },
+        counterpartyNodeId: c.counterpartyNodeId,
+        channelCapacitySat: channel.state.fundingValueSat,
+      });
+    }
+    const manager = new ChannelManager(
+      { ...args, bestBlock: stored.bestBlock },
+      { entries, closed, pendingEvents: events },
+    );
+    for (const [outpoint, update] of staleUpdates) args.watch.updateChannel(outpoint, update);
+    return manager;
   }
 
   // ---- Internal hooks for HTLCs (the payment API builds on these) --------------------------

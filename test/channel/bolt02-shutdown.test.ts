@@ -225,3 +225,20 @@ describe('BOLT 2 shutdown and closing_signed', () => {
     expectValidClose(pair);
   });
 });
+
+describe('BOLT 2 HTLCs crossing a shutdown', () => {
+  it('accepts an add sent before the peer saw our shutdown, marked to be failed back', () => {
+    const pair = ChannelPair.ready();
+    pair.b.absorb(pair.b.channel.initiateShutdown());
+    const h = pair.addHtlc(pair.a, 2_000_000n, 1);
+    pair.a.absorb(pair.a.channel.sendCommitment());
+    pair.deliver(pair.a); // the add reaches b after b sent shutdown
+    pair.deliverAll();
+    const received = pair.b.takeEvents().find((e) => e.type === 'HtlcReceived');
+    expect(received).toMatchObject({ htlcId: h.htlcId, refusal: 'shutting_down' });
+    pair.b.absorb(pair.b.channel.failHtlc(h.htlcId, Uint8Array.of(1)));
+    pair.commit(pair.b);
+    expect(pair.a.events.map((e) => e.type)).toContain('HtlcFailed');
+    expectValidClose(pair);
+  });
+});

@@ -60,7 +60,7 @@ export type ChannelEvent =
   | {
       /**
        * An HTLC the peer offered is irrevocably committed. Forward or claim it; when `refusal` is
-       * set, fail it back instead (BOLT 2 dust exposure or fee spike buffer).
+       * set, fail it back instead (BOLT 2 dust exposure, fee spike buffer, or we are closing).
        */
       readonly type: 'HtlcReceived';
       readonly channelId: string;

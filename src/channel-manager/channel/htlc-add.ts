@@ -237,7 +237,9 @@ export function handleUpdateAddHtlc(ctx: ChannelContext, m: UpdateAddHtlcMessage
       ChannelCheck.AddAfterShutdown,
       'update_add_htlc: the peer sent shutdown, it must not add HTLCs',
     );
-  if (!canAdd(state))
+  // After our own shutdown the peer may still add until it answers; such an HTLC is failed back.
+  const weAreShuttingDown = state.phase === ChannelPhase.ShutdownPending && state.shutdownSent;
+  if (!canAdd(state) && !weAreShuttingDown)
     fail(ChannelCheck.UnexpectedMessage, `update_add_htlc: not accepted in phase ${state.phase}`);
   const ours = state.holderParams;
   if (m.amountMsat === 0n)
@@ -280,7 +282,9 @@ export function handleUpdateAddHtlc(ctx: ChannelContext, m: UpdateAddHtlcMessage
       `amount_msat: ${m.amountMsat} leaves the peer ${left} msat after fees, below its ${reserveMsat} msat reserve`,
     );
   }
-  let refusal = dustRefusal(ctx, next, { direction: 'received', ...m });
+  let refusal: HtlcRefusal | undefined = weAreShuttingDown
+    ? 'shutting_down'
+    : dustRefusal(ctx, next, { direction: 'received', ...m });
   if (
     refusal === undefined &&
     !state.isOutbound &&

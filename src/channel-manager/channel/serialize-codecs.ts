@@ -207,7 +207,10 @@ export const updateLogCodec = structCodec<UpdateLog>(
   ['ourProposed', 'ourSigned', 'ourAcked', 'theirProposed', 'theirAcked', 'theirSigned'],
 );
 
-const refusalCodec = enumCodec<HtlcRefusal>(['dust_exposure', 'fee_spike_buffer'], 'refusal');
+const refusalCodec = enumCodec<HtlcRefusal>(
+  ['dust_exposure', 'fee_spike_buffer', 'shutting_down'],
+  'refusal',
+);
 
 export const refusedHtlcsCodec = mutableList(
   listCodec(

@@ -3,7 +3,6 @@
  * commitment of each side (BOLT 2 "Normal Operation": an update applies to the receiver's
  * commitment first, then, once acknowledged, to the sender's). See `state.ts` for the lists.
  */
-import { equalBytes } from '../../util/bytes.js';
 import { APIMisuseError } from '../../util/errors.js';
 import type {
   CommitmentSpec,
@@ -110,7 +109,7 @@ export function latestCounterpartySpec(state: ChannelState): CommitmentSpec {
   return state.pendingRevocation?.commitment.spec ?? fundedView(state).counterparty.spec;
 }
 
-/** True when an update in `updates` removes the HTLC the given side offered with `id`. */
+/** True when `updates` holds a fulfil or fail of HTLC `id` (the other side's offer). */
 export function isRemovalLogged(updates: readonly UpdateMessage[], id: bigint): boolean {
   return updates.some(
     (u) => u.type !== 'update_add_htlc' && u.type !== 'update_fee' && u.id === id,
@@ -127,18 +126,7 @@ export function peerHasChangesToSign(log: UpdateLog): boolean {
   return log.theirProposed.length > 0 || log.ourAcked.length > 0;
 }
 
-/** The HTLC of `spec` matching `other` (same side and id), compared field by field. */
-export function sameHtlc(a: SpecHtlc, b: SpecHtlc): boolean {
-  return (
-    a.direction === b.direction &&
-    a.id === b.id &&
-    a.amountMsat === b.amountMsat &&
-    a.cltvExpiry === b.cltvExpiry &&
-    equalBytes(a.paymentHash, b.paymentHash)
-  );
-}
-
-/** Every update in the log (for "no HTLC, nothing pending" checks before closing). */
+/** True when no update is pending anywhere (closing needs a quiet channel). */
 export function logIsEmpty(log: UpdateLog): boolean {
   return (
     log.ourProposed.length === 0 &&

@@ -158,8 +158,12 @@ export interface UpdateLog {
   theirSigned: UpdateMessage[];
 }
 
-/** Why a received HTLC is to be failed back instead of forwarded once committed. */
-export type HtlcRefusal = 'dust_exposure' | 'fee_spike_buffer';
+/**
+ * Why a received HTLC is to be failed back instead of forwarded once committed: it would raise
+ * our dust exposure over the limit, leave the funder without its fee spike buffer, or it came
+ * after our `shutdown`.
+ */
+export type HtlcRefusal = 'dust_exposure' | 'fee_spike_buffer' | 'shutting_down';
 
 /** The funding output, once the funder has built the transaction. */
 export interface FundingInfo {
