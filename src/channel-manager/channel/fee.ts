@@ -4,6 +4,9 @@
  * The receiver checks the sender is the funder, the feerate is neither too low to confirm nor
  * unreasonably high (our `FeeEstimator`'s bounds, as for `open_channel`), and that the funder can
  * pay it and keep its reserve.
+ *
+ * Not applied: BOLT 2's optional dust-exposure check of an `update_fee` on non-anchor channels
+ * (a higher feerate trims more HTLCs); `maxDustHtlcExposureMsat` is enforced when HTLCs are added.
  */
 import { ConfirmationTarget } from '../../chain/fee-estimator.js';
 import { hasAnchors } from '../../tx/channel-type.js';
