@@ -24,6 +24,7 @@ import { checkHeight } from './best-block.js';
 import { blockHash, type Block } from './block.js';
 import type { BroadcasterInterface } from './broadcaster.js';
 import { ChannelMonitor } from './channel-monitor.js';
+import { parseConfirmedTxs } from './channel-monitor-onchain.js';
 import type { Confirm, RelevantTxid } from './confirm.js';
 import type { Filter } from './filter.js';
 import type { Listen, TransactionData } from './listen.js';
@@ -343,19 +344,20 @@ export class ChainMonitor implements Watch, Listen, Confirm {
   }
 
   blockConnected(block: Block, height: number): void {
-    checkHeight(height);
-    blockHash(block.header, this.#crypto);
-    this.#forEach('blockConnected', (m) => {
-      m.blockConnected(block, height);
-    });
+    this.filteredBlockConnected(
+      block.header,
+      block.transactions.map((tx, i) => [i, tx] as const),
+      height,
+    );
   }
 
   /** As `blockConnected` with only the transactions a compact filter matched. */
   filteredBlockConnected(header: Uint8Array, txdata: TransactionData, height: number): void {
     checkHeight(height);
     blockHash(header, this.#crypto);
-    this.#forEach('filteredBlockConnected', (m) => {
-      m.transactionsConfirmed(header, txdata, height);
+    const txs = parseConfirmedTxs(txdata, this.#crypto);
+    this.#forEach('blockConnected', (m) => {
+      m.confirmParsedTransactions(header, txs, height);
       m.bestBlockUpdated(header, height);
     });
   }
@@ -371,8 +373,9 @@ export class ChainMonitor implements Watch, Listen, Confirm {
   transactionsConfirmed(header: Uint8Array, txdata: TransactionData, height: number): void {
     checkHeight(height);
     blockHash(header, this.#crypto);
+    const txs = parseConfirmedTxs(txdata, this.#crypto);
     this.#forEach('transactionsConfirmed', (m) => {
-      m.transactionsConfirmed(header, txdata, height);
+      m.confirmParsedTransactions(header, txs, height);
     });
   }
 

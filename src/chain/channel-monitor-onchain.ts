@@ -6,7 +6,8 @@
  * confirmations are eventually irreversible).
  */
 import type { CryptoBackend } from '../crypto/backend.js';
-import { txidToHex, type Transaction } from '../tx/transaction.js';
+import { parseTransaction, txidToHex, type Transaction } from '../tx/transaction.js';
+import { DecodeError } from '../util/errors.js';
 import { secondStageClaim } from './channel-monitor-htlc-claims.js';
 import {
   claimsForFundingSpend,
@@ -16,6 +17,9 @@ import {
 import { ClaimKind, type ClaimRecord, type MonitorState } from './channel-monitor-state.js';
 import type { RelevantTxid } from './confirm.js';
 import type { WatchedOutput } from './filter.js';
+import type { TransactionData } from './listen.js';
+import { formatOutPoint, type OutPoint } from './outpoint.js';
+import { computeTxid } from './txid.js';
 import { FundingSpendKind } from './watch.js';
 
 /**
@@ -23,6 +27,45 @@ import { FundingSpendKind } from './watch.js';
  * reorganizations are not undone, and the transaction leaves `getRelevantTxids`.
  */
 export const ANTI_REORG_DELAY = 6;
+
+/**
+ * A confirmed transaction parsed once for every monitor: what it spends as `txid:index` keys,
+ * so each monitor checks its outputs in constant time, and its txid computed on first use.
+ */
+export interface ConfirmedTx {
+  readonly bytes: Uint8Array;
+  readonly parsed: Transaction;
+  readonly spends: ReadonlySet<string>;
+  readonly txid: () => string;
+}
+
+/**
+ * Parses the transactions of `txdata`, skipping any that do not parse (a chain source passes
+ * only valid transactions; a stray malformed one is nobody's spend).
+ */
+export function parseConfirmedTxs(txdata: TransactionData, crypto: CryptoBackend): ConfirmedTx[] {
+  const out: ConfirmedTx[] = [];
+  for (const [, bytes] of txdata) {
+    let parsed: Transaction;
+    try {
+      parsed = parseTransaction(bytes);
+    } catch (e) {
+      if (e instanceof DecodeError) continue;
+      throw e;
+    }
+    const spends = new Set(
+      parsed.inputs.map((i) => `${txidToHex(i.prevout.txid)}:${i.prevout.vout}`),
+    );
+    let txid: string | undefined;
+    out.push({ bytes, parsed, spends, txid: () => (txid ??= computeTxid(bytes, crypto)) });
+  }
+  return out;
+}
+
+/** The `txid:index` key of an outpoint, as in `ConfirmedTx.spends`. */
+export function outpointKey(outpoint: OutPoint): string {
+  return formatOutPoint(outpoint);
+}
 
 /** Where a transaction was confirmed. */
 export interface BlockPosition {
@@ -37,12 +80,13 @@ export interface BlockPosition {
  */
 export function recordFundingSpend(
   state: MonitorState,
-  tx: { readonly parsed: Transaction; readonly bytes: Uint8Array; readonly txid: string },
+  tx: ConfirmedTx,
   at: BlockPosition,
   holderPerCommitmentPoint: (commitmentNumber: number) => Uint8Array,
   crypto: CryptoBackend,
 ): FundingSpendClass {
-  const { parsed, bytes, txid } = tx;
+  const { parsed, bytes } = tx;
+  const txid = tx.txid();
   const spend = classifyFundingSpend(state, parsed, txid, holderPerCommitmentPoint, crypto);
   state.fundingSpend = {
     kind: spend.kind,
@@ -72,22 +116,18 @@ export function recordFundingSpend(
  */
 export function recordClaimSpends(
   state: MonitorState,
-  tx: Transaction,
-  txid: string,
+  tx: ConfirmedTx,
   at: BlockPosition,
   crypto: CryptoBackend,
 ): boolean {
   let changed = false;
   for (const c of [...state.claims]) {
-    if (c.spend !== undefined || c.resolved) continue;
-    const spent = tx.inputs.some(
-      (i) => i.prevout.vout === c.outpoint.index && txidToHex(i.prevout.txid) === c.outpoint.txid,
-    );
-    if (!spent) continue;
+    if (c.spend !== undefined || c.resolved || !tx.spends.has(outpointKey(c.outpoint))) continue;
+    const txid = tx.txid();
     c.spend = { txid, ...at };
     changed = true;
     if (c.kind === ClaimKind.HolderHtlcTimeout || c.kind === ClaimKind.HolderHtlcSuccess) {
-      const next = secondStageClaim(state, c, tx, txid, at.height, crypto);
+      const next = secondStageClaim(state, c, tx.parsed, txid, at.height, crypto);
       if (next !== undefined) state.claims = [...state.claims, next];
     }
   }

@@ -33,12 +33,6 @@ import { FundingSpendKind } from './watch.js';
 /** nSequence of claims no script delays: final for BIP 68, still signalling replaceability. */
 export const SEQUENCE_NO_DELAY = 0xfffffffd;
 
-/** True when an input of `tx` spends the channel's funding output. */
-export function spendsFunding(state: MonitorState, tx: Transaction): boolean {
-  const { txid, index } = state.fundingOutpoint;
-  return tx.inputs.some((i) => i.prevout.vout === index && txidToHex(i.prevout.txid) === txid);
-}
-
 /** A classified funding spend. */
 export interface FundingSpendClass {
   readonly kind: FundingSpendKind;

@@ -27,14 +27,9 @@ import type { ChannelSigner } from '../keys/channel-signer.js';
 import type { KeysInterface } from '../keys/keys-interface.js';
 import { fundingSpendWitness } from '../tx/scripts/witness.js';
 import { SighashType } from '../tx/signature-encoding.js';
-import {
-  parseTransaction,
-  serializeTransaction,
-  withWitness,
-  type Transaction,
-} from '../tx/transaction.js';
+import { parseTransaction, serializeTransaction, withWitness } from '../tx/transaction.js';
 import { equalBytes } from '../util/bytes.js';
-import { APIMisuseError, DecodeError } from '../util/errors.js';
+import { APIMisuseError } from '../util/errors.js';
 import { nullLogger, type Logger } from '../util/logger.js';
 import type { BestBlock } from './best-block.js';
 import { checkHeight } from './best-block.js';
@@ -54,6 +49,9 @@ import {
 } from './channel-monitor-state.js';
 import {
   dueClaims,
+  outpointKey,
+  parseConfirmedTxs,
+  type ConfirmedTx,
   isFullyResolved,
   matureConfirmations,
   outputsToWatch,
@@ -62,7 +60,7 @@ import {
   relevantTxids,
   undoConfirmations,
 } from './channel-monitor-onchain.js';
-import { revokedSecret, spendsFunding } from './channel-monitor-spends.js';
+import { revokedSecret } from './channel-monitor-spends.js';
 import type { ChannelMonitorUpdateStep } from './channel-monitor-update-steps.js';
 import type { Confirm, RelevantTxid } from './confirm.js';
 import {
@@ -73,7 +71,6 @@ import {
 import type { WatchedOutput } from './filter.js';
 import type { Listen, TransactionData } from './listen.js';
 import type { OutPoint } from './outpoint.js';
-import { computeTxid } from './txid.js';
 import {
   checkNextUpdateId,
   type ChannelMonitor as WatchedChannelMonitor,
@@ -383,24 +380,26 @@ export class ChannelMonitor implements WatchedChannelMonitor, Listen, Confirm {
    */
   transactionsConfirmed(header: Uint8Array, txdata: TransactionData, height: number): void {
     checkHeight(height);
+    this.confirmParsedTransactions(header, parseConfirmedTxs(txdata, this.#crypto), height);
+  }
+
+  /**
+   * `transactionsConfirmed` with the transactions already parsed (`parseConfirmedTxs`), so a
+   * `ChainMonitor` parses each transaction of a block once for all its monitors.
+   */
+  confirmParsedTransactions(header: Uint8Array, txs: readonly ConfirmedTx[], height: number): void {
+    checkHeight(height);
     const at = { height, blockHash: blockHash(header, this.#crypto) };
     const s = this.#state;
-    for (const [, bytes] of txdata) {
-      let parsed: Transaction;
-      try {
-        parsed = parseTransaction(bytes);
-      } catch (e) {
-        if (e instanceof DecodeError) continue;
-        throw e;
-      }
-      const txid = computeTxid(bytes, this.#crypto);
-      if (s.fundingSpend === undefined && spendsFunding(s, parsed)) {
+    const fundingKey = outpointKey(s.fundingOutpoint);
+    for (const tx of txs) {
+      if (s.fundingSpend === undefined && tx.spends.has(fundingKey)) {
         const pointOf = (n: number): Uint8Array => this.#signer.getPerCommitmentPoint(n);
-        const spend = recordFundingSpend(s, { parsed, bytes, txid }, at, pointOf, this.#crypto);
+        const spend = recordFundingSpend(s, tx, at, pointOf, this.#crypto);
         this.#needsPersist = true;
-        this.#log('info', `funding output spent by ${spend.kind} ${txid} at height ${height}`);
+        this.#log('info', `funding output spent by ${spend.kind} ${tx.txid()} at height ${height}`);
       }
-      if (recordClaimSpends(s, parsed, txid, at, this.#crypto)) this.#needsPersist = true;
+      if (recordClaimSpends(s, tx, at, this.#crypto)) this.#needsPersist = true;
     }
   }
 
