@@ -21,8 +21,17 @@ const EVENT_NUMBER: Readonly<Record<EventType, number>> = {
   DiscardFunding: 10,
 };
 
-const text = new TextEncoder();
-const untext = new TextDecoder('utf-8', { fatal: false });
+/** Text fields are stored as code units below 256; anything else becomes `?`. */
+const text = {
+  encode: (s: string): Uint8Array =>
+    Uint8Array.from(s, (c) => {
+      const code = c.charCodeAt(0);
+      return code < 0x100 ? code : 0x3f;
+    }),
+};
+const untext = {
+  decode: (b: Uint8Array): string => String.fromCharCode(...b),
+};
 
 function u64Bytes(v: bigint): Uint8Array {
   return new WireWriter(8).u64(v).finish();
