@@ -3,7 +3,8 @@
  * script (`KeysInterface.getDestinationScript`), signed by the channel signer. BOLT 5 "Local
  * Commitment" (`to_local` after `to_self_delay`), "Remote Commitment" (`to_remote`) and
  * "Revoked Transaction Close Handling" (the peer's `to_local` with the revocation key, the
- * justice transaction).
+ * justice transaction), and the HTLC outputs of the peer's commitment ("Remote Commitment
+ * Transaction: HTLC Output Handling": by preimage, or after expiry).
  *
  * One claim per transaction keeps each independent: a claim the peer races (a revoked
  * `to_local` it sweeps after its delay) never holds back the others. Fees come from the
@@ -18,7 +19,9 @@ import { feeForWeight } from '../tx/fees.js';
 import { signableInput } from '../tx/sighash.js';
 import { SighashType } from '../tx/signature-encoding.js';
 import {
+  offeredHtlcPreimageWitness,
   p2wpkhWitness,
+  receivedHtlcTimeoutWitness,
   toLocalDelayedWitness,
   toLocalRevokedWitness,
   toRemoteAnchorsWitness,
@@ -46,27 +49,32 @@ const MAX_SIGNATURE_BYTES = 73;
 
 /** The feerate target a claim of this kind pays. */
 export function claimFeeTarget(kind: ClaimKind): ConfirmationTarget {
-  return kind === ClaimKind.RevokedToLocal
-    ? ConfirmationTarget.UrgentOnChainSweep
-    : ConfirmationTarget.OutputSpendingFee;
+  switch (kind) {
+    case ClaimKind.RevokedToLocal:
+    case ClaimKind.CounterpartyHtlcTimeout:
+    case ClaimKind.CounterpartyHtlcPreimage:
+      // The peer can take these too (after its delay, or by the other HTLC branch).
+      return ConfirmationTarget.UrgentOnChainSweep;
+    default:
+      return ConfirmationTarget.OutputSpendingFee;
+  }
 }
 
 /** The witness of `claim`'s input for `signature` (compact, 64 bytes). */
-function claimWitness(
-  claim: ClaimRecord,
-  signature: Uint8Array,
-  paymentBasepoint: Uint8Array,
-  channelType: ChannelType,
-): Witness {
+function claimWitness(claim: ClaimRecord, signature: Uint8Array, ctx: ClaimContext): Witness {
   switch (claim.kind) {
     case ClaimKind.HolderToLocal:
       return toLocalDelayedWitness(signature, claim.witnessScript);
     case ClaimKind.RevokedToLocal:
       return toLocalRevokedWitness(signature, claim.witnessScript);
     case ClaimKind.CounterpartyToRemote:
-      return hasAnchors(channelType)
+      return hasAnchors(ctx.channelType)
         ? toRemoteAnchorsWitness(signature, claim.witnessScript)
-        : p2wpkhWitness(signature, paymentBasepoint);
+        : p2wpkhWitness(signature, ctx.paymentBasepoint);
+    case ClaimKind.CounterpartyHtlcTimeout:
+      return receivedHtlcTimeoutWitness(signature, claim.witnessScript);
+    case ClaimKind.CounterpartyHtlcPreimage:
+      return offeredHtlcPreimageWitness(signature, ctx.paymentPreimage!, claim.witnessScript);
     case ClaimKind.HolderHtlcTimeout:
     case ClaimKind.HolderHtlcSuccess:
       throw new APIMisuseError(`${claim.kind}: built by channel-monitor-htlc-claims.ts`);
@@ -89,6 +97,8 @@ export interface ClaimContext {
   readonly locktime: number;
   /** For `RevokedToLocal`: the peer's revealed secret of the revoked commitment. */
   readonly perCommitmentSecret: Uint8Array | undefined;
+  /** For `CounterpartyHtlcPreimage`: the HTLC's payment preimage. */
+  readonly paymentPreimage: Uint8Array | undefined;
   readonly crypto: CryptoBackend;
 }
 
@@ -118,7 +128,7 @@ export function buildClaimTransaction(
   const weighed = withWitness(
     unsigned(claim.valueSat),
     0,
-    placeholderWitness(claimWitness(claim, dummy, ctx.paymentBasepoint, ctx.channelType)),
+    placeholderWitness(claimWitness(claim, dummy, ctx)),
   );
   const feeSat = feeForWeight(ctx.feerateSatPerKw, transactionWeight(weighed));
   if (claim.valueSat - feeSat <= CLAIM_DUST_LIMIT_SAT) return undefined;
@@ -147,11 +157,16 @@ export function buildClaimTransaction(
     case ClaimKind.CounterpartyToRemote:
       signature = ctx.signer.signCounterpartyPaymentInput(input);
       break;
+    case ClaimKind.CounterpartyHtlcTimeout:
+    case ClaimKind.CounterpartyHtlcPreimage:
+      signature = ctx.signer.signCounterpartyHtlcClaim({
+        tx: input,
+        counterpartyPerCommitmentPoint: claim.perCommitmentPoint!,
+      });
+      break;
     case ClaimKind.HolderHtlcTimeout:
     case ClaimKind.HolderHtlcSuccess:
       throw new APIMisuseError(`${claim.kind}: built by channel-monitor-htlc-claims.ts`);
   }
-  return serializeTransaction(
-    withWitness(tx, 0, claimWitness(claim, signature, ctx.paymentBasepoint, ctx.channelType)),
-  );
+  return serializeTransaction(withWitness(tx, 0, claimWitness(claim, signature, ctx)));
 }

@@ -90,6 +90,8 @@ const claimKindCodec = enumCodec<ClaimKind>(
     ClaimKind.CounterpartyToRemote,
     ClaimKind.HolderHtlcTimeout,
     ClaimKind.HolderHtlcSuccess,
+    ClaimKind.CounterpartyHtlcTimeout,
+    ClaimKind.CounterpartyHtlcPreimage,
   ],
   'claim kind',
 );

@@ -231,10 +231,10 @@ export function outputsToWatch(state: MonitorState): WatchedOutput[] {
 
 /**
  * True once nothing is left to do on chain: the funding spend is final, every claim's spend is
- * final, and no HTLC output is left that the monitor does not claim (those of the peer's
- * commitments are not claimed yet, so such a commitment with HTLC outputs, or a revoked or
- * unknown one, never counts as resolved; nor does an old commitment of ours from a stale backup,
- * whose HTLCs the monitor does not know). An output too small to claim keeps it unresolved.
+ * final, and no HTLC output is left that the monitor does not claim (those of a revoked or
+ * unknown commitment of the peer are not claimed yet, so such a spend never counts as resolved;
+ * nor does an old commitment of ours from a stale backup, whose HTLCs the monitor does not
+ * know). An output too small to claim keeps it unresolved.
  */
 export function isFullyResolved(state: MonitorState): boolean {
   const spend = state.fundingSpend;
@@ -247,10 +247,8 @@ export function isFullyResolved(state: MonitorState): boolean {
       return [state.holder, state.previousHolder].some(
         (h) => h?.commitmentNumber === spend.commitmentNumber,
       );
-    case FundingSpendKind.CounterpartyCommitment: {
-      const theirs = state.counterparty.find((c) => c.commitmentNumber === spend.commitmentNumber);
-      return theirs !== undefined && theirs.htlcs.every((h) => h.outputIndex === undefined);
-    }
+    case FundingSpendKind.CounterpartyCommitment:
+      return state.counterparty.some((c) => c.commitmentNumber === spend.commitmentNumber);
     default:
       return false;
   }

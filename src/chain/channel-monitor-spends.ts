@@ -27,6 +27,7 @@ import {
   type ClaimRecord,
   type MonitorState,
 } from './channel-monitor-state.js';
+import { counterpartyHtlcClaims } from './channel-monitor-counterparty-htlcs.js';
 import { holderHtlcClaims } from './channel-monitor-htlc-claims.js';
 import { FundingSpendKind } from './watch.js';
 
@@ -183,8 +184,9 @@ function findOutput(tx: Transaction, scriptPubkey: Uint8Array): OutputMatch | un
  * after the delay on our commitment; on any commitment of the peer our `to_remote` (after one
  * block with anchors); on a revoked one also the peer's `to_local`, at once, with the
  * revocation key (BOLT 5 "Revoked Transaction Close Handling"); on our latest (or previous)
- * commitment also its HTLC outputs (`channel-monitor-htlc-claims.ts`). HTLC outputs of the
- * peer's commitments and anchors are not claimed yet. A mutual close pays us directly.
+ * commitment also its HTLC outputs (`channel-monitor-htlc-claims.ts`), and on the peer's
+ * unrevoked commitments theirs (`channel-monitor-counterparty-htlcs.ts`). HTLC outputs of revoked
+ * or unknown commitments and anchors are not claimed yet. A mutual close pays us directly.
  */
 export function claimsForFundingSpend(
   state: MonitorState,
@@ -266,6 +268,12 @@ export function claimsForFundingSpend(
       0,
       undefined,
     );
+  }
+  if (spend.kind === FundingSpendKind.CounterpartyCommitment) {
+    const theirs = state.counterparty.find((c) => c.commitmentNumber === spend.commitmentNumber);
+    if (theirs !== undefined) {
+      claims.push(...counterpartyHtlcClaims(state, theirs, tx, txidHex, height, crypto));
+    }
   }
   return claims;
 }

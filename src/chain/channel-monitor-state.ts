@@ -74,6 +74,10 @@ export const ClaimKind = {
   HolderHtlcTimeout: 'HolderHtlcTimeout',
   /** An HTLC we received, on our commitment: the HTLC-success transaction with the preimage. */
   HolderHtlcSuccess: 'HolderHtlcSuccess',
+  /** An HTLC we offered, on the peer's commitment: swept back after its expiry. */
+  CounterpartyHtlcTimeout: 'CounterpartyHtlcTimeout',
+  /** An HTLC we received, on the peer's commitment: swept with the preimage. */
+  CounterpartyHtlcPreimage: 'CounterpartyHtlcPreimage',
 } as const;
 export type ClaimKind = (typeof ClaimKind)[keyof typeof ClaimKind];
 
@@ -91,7 +95,7 @@ export interface ClaimRecord {
   readonly spendableHeight: number;
   /** The commitment the output belongs to (its per-commitment point or secret signs for it). */
   readonly commitmentNumber: number;
-  /** Holder claims: our per-commitment point of that commitment. */
+  /** Our per-commitment point of our commitment, or the peer's point for its HTLC outputs. */
   readonly perCommitmentPoint: Uint8Array | undefined;
   /** HTLC claims: the HTLC's id (with the kind telling its direction). */
   readonly htlcId: bigint | undefined;

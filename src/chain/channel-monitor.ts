@@ -17,9 +17,9 @@
  *
  * Claims: `to_local` of our own commitment after `to_self_delay`, its HTLC outputs through the
  * pre-signed HTLC-timeout and HTLC-success transactions and then their outputs, `to_remote` of
- * any of the peer's commitments, and the peer's `to_local` of a revoked commitment (justice).
- * HTLC outputs of the peer's commitments and anchors are not claimed yet; the claim records
- * (`ClaimRecord`) are where they will go.
+ * any of the peer's commitments with the HTLC outputs of its unrevoked ones, and the peer's
+ * `to_local` of a revoked commitment (justice). HTLC outputs of revoked commitments and anchors
+ * are not claimed yet; the claim records (`ClaimRecord`) are where they will go.
  */
 import type { CryptoBackend } from '../crypto/backend.js';
 import { nobleBackend } from '../crypto/noble.js';
@@ -36,6 +36,7 @@ import { checkHeight } from './best-block.js';
 import { blockHash, decodeBlockHeader, type Block } from './block.js';
 import type { BroadcasterInterface } from './broadcaster.js';
 import { buildClaimTransaction, claimFeeTarget } from './channel-monitor-claims.js';
+import { counterpartyClaimPreimage } from './channel-monitor-counterparty-htlcs.js';
 import { buildHolderHtlcTransaction } from './channel-monitor-htlc-claims.js';
 import { decodeMonitorState, encodeMonitorState } from './channel-monitor-codec.js';
 import { ChannelMonitorRefusedError, MonitorRefusal } from './channel-monitor-errors.js';
@@ -443,6 +444,14 @@ export class ChannelMonitor implements WatchedChannelMonitor, Listen, Confirm {
       if (htlcTx !== undefined) this.#claimTxs.set(key, htlcTx);
       return htlcTx;
     }
+    const paymentPreimage =
+      claim.kind === ClaimKind.CounterpartyHtlcPreimage
+        ? counterpartyClaimPreimage(this.#state, claim)
+        : undefined;
+    // An HTLC we received waits here until its preimage arrives in an update.
+    if (claim.kind === ClaimKind.CounterpartyHtlcPreimage && paymentPreimage === undefined) {
+      return undefined;
+    }
     const { setup } = this.#state;
     const tx = buildClaimTransaction(claim, {
       signer: this.#signer,
@@ -458,6 +467,7 @@ export class ChannelMonitor implements WatchedChannelMonitor, Listen, Confirm {
         claim.kind === ClaimKind.RevokedToLocal
           ? revokedSecret(this.#state, claim.commitmentNumber)
           : undefined,
+      paymentPreimage,
       crypto: this.#crypto,
     });
     if (tx === undefined) {

@@ -12,10 +12,10 @@ import { preimageAndHash, watchSide, type WatchedSide } from './helpers.js';
 
 const TO_SELF_DELAY = 6;
 
-function openWatched(): { pair: ChannelPair; a: WatchedSide; b: WatchedSide } {
+function openWatched(anchors = false): { pair: ChannelPair; a: WatchedSide; b: WatchedSide } {
   let a: WatchedSide | undefined;
   let b: WatchedSide | undefined;
-  const pair = ChannelPair.open({ toSelfDelay: TO_SELF_DELAY }, (p) => {
+  const pair = ChannelPair.open({ toSelfDelay: TO_SELF_DELAY, anchors }, (p) => {
     a = watchSide(p, p.a, 'listen');
     b = watchSide(p, p.b, 'confirm');
   });
@@ -129,4 +129,54 @@ describe('HTLC outputs of our confirmed commitment', () => {
     expect(again.isFullyResolved()).toBe(true);
     expect(a.errors).toEqual([]);
   });
+
+  it.each([false, true])(
+    "of the peer's commitment are swept by preimage at once and by timeout after expiry (anchors=%s)",
+    (anchors) => {
+      const { pair, a, b } = openWatched(anchors);
+      const { chain } = pair;
+      const expiry = chain.height + 15;
+      const ours = preimageAndHash(4);
+      const theirs = preimageAndHash(5);
+      pair.addHtlc(pair.a, 8_000_000n, ours.hash, expiry);
+      const theirId = pair.addHtlc(pair.b, 6_000_000n, theirs.hash, chain.height + 100);
+      // a learns the preimage of the HTLC b offered, but the removal is never committed.
+      pair.deliver(pair.a, pair.a.channel.claimHtlc(theirId, theirs.preimage));
+
+      pair.deliver(pair.b, pair.b.channel.forceClose('test'));
+      chain.mineBlocks(1);
+      const aMonitor = monitorOf(a);
+      expect(aMonitor.getFundingSpend()).toMatchObject({
+        kind: FundingSpendKind.CounterpartyCommitment,
+      });
+      const claims = aMonitor.getClaims();
+      expect(claims.map((c) => c.kind).sort()).toEqual([
+        'CounterpartyHtlcPreimage',
+        'CounterpartyHtlcTimeout',
+        'CounterpartyToRemote',
+      ]);
+      const timeout = claims.find((c) => c.kind === 'CounterpartyHtlcTimeout')!;
+      expect(timeout.spendableHeight).toBe(expiry + 1);
+      // to_remote and the preimage claim go out at once.
+      expect(accepted(a)).toHaveLength(2);
+      const preimageClaim = accepted(a)
+        .map((t) => parseTransaction(chain.getTx(t)!))
+        .find((t) => t.inputs[0]!.witness.length === 3 && t.inputs[0]!.witness[1]!.length === 32);
+      expect(preimageClaim!.inputs[0]!.witness[1]).toEqual(theirs.preimage);
+      while (chain.height < expiry) {
+        expect(accepted(a)).toHaveLength(2);
+        chain.mineBlocks(1);
+      }
+      expect(accepted(a)).toHaveLength(3);
+      mine(pair, 1 + TO_SELF_DELAY + 6);
+      for (const c of aMonitor.getClaims()) {
+        expect(c.spentBy).toBeDefined();
+        expect(accepted(a)).toContain(c.spentBy);
+      }
+      expect(aMonitor.isFullyResolved()).toBe(true);
+      // b's monitor saw its HTLC outputs taken by a, and swept its own to_local.
+      expect(monitorOf(b).isFullyResolved()).toBe(true);
+      expect([...a.errors, ...b.errors]).toEqual([]);
+    },
+  );
 });
