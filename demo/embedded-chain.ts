@@ -44,6 +44,7 @@ export class DemoChain {
   readonly #blocks: StoredBlock[] = [];
   readonly #mempool = new Map<string, Uint8Array>();
   readonly #confirmedAt = new Map<string, number>();
+  readonly #txs = new Map<string, Uint8Array>();
   readonly #listeners: Listen[] = [];
   #time = 1_735_689_600;
 
@@ -77,6 +78,20 @@ export class DemoChain {
       }
     },
   };
+
+  mempoolTxids(): string[] {
+    return [...this.#mempool.keys()];
+  }
+
+  /** The outputs of a transaction the chain has seen (mined or in the mempool), script in hex. */
+  outputsOf(txid: string): { scriptPubKey: string; valueSat: bigint }[] {
+    const tx = this.#mempool.get(txid) ?? this.#txs.get(txid);
+    if (tx === undefined) return [];
+    return Transaction.fromBuffer(tx).outs.map((o) => ({
+      scriptPubKey: Array.from(o.script, (b) => b.toString(16).padStart(2, '0')).join(''),
+      valueSat: o.value,
+    }));
+  }
 
   inMempool(txid: string): boolean {
     return this.#mempool.has(txid);
@@ -116,7 +131,11 @@ export class DemoChain {
     });
     const block: Block = { header, transactions };
     this.#blocks.push({ hash: blockHash(header), block });
-    for (const tx of transactions) this.#confirmedAt.set(computeTxid(tx), height);
+    for (const tx of transactions) {
+      const txid = computeTxid(tx);
+      this.#confirmedAt.set(txid, height);
+      this.#txs.set(txid, tx);
+    }
     for (const l of this.#listeners) l.blockConnected(block, height);
   }
 

@@ -1,22 +1,31 @@
 /**
  * `npm run demo`: two boltkit nodes, Alice and Bob, in one process, talking Lightning over real
  * TCP on 127.0.0.1. Alice dials Bob; they run the BOLT 8 encrypted handshake, exchange `init`
- * (features and chain), Alice pings Bob, each sends the other a custom message, and we print
- * what happened and the connection statistics. Exits 0 on success, 1 on any failure, and gives
- * up after 10 seconds.
+ * (features and chain), Alice pings Bob and each sends the other a custom message. Then Alice
+ * opens a channel to Bob on a small in-memory chain (demo/embedded-chain.ts): her wallet funds
+ * it, six blocks confirm it, we print the channel as both sides see it (`listChannels`), and
+ * Alice closes it cooperatively; the closing transaction is mined and we print the balances.
+ * Exits 0 on success, 1 on any failure, and gives up after 10 seconds.
  *
  * The node keys come from KeysManagers with fixed seeds, so every run prints the same node ids.
  */
 import {
+  ChainMonitor,
+  ChannelManager,
   KeysManager,
+  KVStoreMonitorPersister,
+  MemoryKVStore,
   PeerManager,
   chainHashOf,
+  type ChannelDetails,
   type CustomMessageHandler,
+  type Event,
   type Logger,
   type PeerDetails,
 } from '../src/index.js';
 import { connectOutbound, listenInbound, startBackgroundTimers } from '../src/node.js';
 import type { NetAddress } from '../src/wire/address.js';
+import { DemoChain } from './embedded-chain.js';
 
 /** An odd type in the range BOLT 1 leaves to applications; peers that do not know it ignore it. */
 const CHAT_MESSAGE_TYPE = 32769;
@@ -51,12 +60,15 @@ function demoKeys(seedByte: number): KeysManager {
 interface DemoNode {
   readonly name: string;
   readonly pm: PeerManager;
+  readonly channels: ChannelManager;
   /** Resolves with the next chat message this node receives. */
   nextMessage(): Promise<{ from: string; text: string }>;
+  /** Resolves with the next event of this type the ChannelManager raises. */
+  nextEvent<T extends Event['type']>(type: T): Promise<Extract<Event, { type: T }>>;
   stopTimers(): void;
 }
 
-function makeDemoNode(name: string, seedByte: number): DemoNode {
+function makeDemoNode(name: string, seedByte: number, chain: DemoChain): DemoNode {
   const keys = demoKeys(seedByte);
   let waiting: ((m: { from: string; text: string }) => void) | undefined;
   const chat: CustomMessageHandler = {
@@ -74,10 +86,28 @@ function makeDemoNode(name: string, seedByte: number): DemoNode {
         say(name, `[${record.level}] ${record.message}`);
     },
   };
+  // Channels: monitors are stored (here in memory; FilesystemStore from boltkit/node on disk)
+  // before the channel may rely on them, the ChainMonitor watches the chain for each channel,
+  // and the ChannelManager runs the channels. Both follow the demo chain through `Listen`.
+  const persister = new KVStoreMonitorPersister(new MemoryKVStore());
+  const chainMonitor = new ChainMonitor({ persister, broadcaster: chain.broadcaster, logger });
+  persister.setCompletionTarget(chainMonitor);
+  const channels = new ChannelManager({
+    watch: chainMonitor,
+    broadcaster: chain.broadcaster,
+    keys,
+    feeEstimator: { getEstSatPer1000Weight: () => 253 },
+    logger,
+    bestBlock: chain.tip,
+    network: 'regtest',
+  });
+  chain.attach(chainMonitor);
+  chain.attach(channels);
   const pm = new PeerManager({
     nodeSigner: keys,
     entropySource: keys,
     chainHash: chainHashOf('regtest'),
+    channelMessageHandler: channels,
     customMessageHandler: chat,
     logger,
     now: () => Date.now(),
@@ -98,13 +128,130 @@ function makeDemoNode(name: string, seedByte: number): DemoNode {
     say(name, `disconnected from ${short(e.nodeId)} (reason: ${e.reason})`);
   });
   // The background timers ping peers every tick and send queued messages promptly.
-  const stopTimers = startBackgroundTimers(pm, 5_000);
+  const stopPeerTimers = startBackgroundTimers(pm, 5_000);
+  // The host's event loop: answer what the ChannelManager asks for, then let the PeerManager
+  // send what the channels queued. A real host runs this whenever something happened.
+  const eventWaiters: { type: Event['type']; resolve: (e: Event) => void }[] = [];
+  const loop = setInterval(() => {
+    for (const event of channels.getAndClearPendingEvents()) {
+      if (event.type === 'FundingGenerationReady') {
+        const tx = chain.wallet.createFundingTx(event.outputScript, event.channelValueSat);
+        channels.fundingTransactionGenerated(
+          event.temporaryChannelId,
+          event.counterpartyNodeId,
+          tx,
+        );
+      } else if (event.type === 'OpenChannelRequest') {
+        say(
+          name,
+          `${short(event.counterpartyNodeId)} asks to open ${event.fundingSat} sat: accepting`,
+        );
+        channels.acceptInboundChannel(event.temporaryChannelId, event.counterpartyNodeId, 0n);
+      }
+      const i = eventWaiters.findIndex((w) => w.type === event.type);
+      if (i >= 0) eventWaiters.splice(i, 1)[0]!.resolve(event);
+    }
+    pm.processEvents();
+  }, 5);
   return {
     name,
     pm,
+    channels,
     nextMessage: () => new Promise((resolve) => (waiting = resolve)),
-    stopTimers,
+    nextEvent: <T extends Event['type']>(type: T) =>
+      new Promise<Extract<Event, { type: T }>>((resolve) => {
+        eventWaiters.push({ type, resolve: (e) => resolve(e as Extract<Event, { type: T }>) });
+      }),
+    stopTimers: () => {
+      clearInterval(loop);
+      stopPeerTimers();
+    },
   };
+}
+
+function sats(msat: bigint): string {
+  return `${(msat / 1000n).toLocaleString('en-US')} sat`;
+}
+
+function printChannel(name: string, c: ChannelDetails | undefined): void {
+  if (c === undefined) throw new Error(`${name} does not list the channel`);
+  say(name, `channel ${c.channelId}`);
+  say(
+    name,
+    `  with ${short(c.counterpartyNodeId)}, ${c.isOutbound ? 'we opened it' : 'they opened it'}, type ${c.channelType}`,
+  );
+  say(
+    name,
+    `  funding ${c.fundingTxo?.txid ?? '?'}:${c.fundingTxo?.index ?? '?'}, ${c.confirmations ?? 0} confirmations`,
+  );
+  say(
+    name,
+    `  capacity ${c.channelValueSat.toLocaleString('en-US')} sat; our balance ${sats(c.balanceMsat)}`,
+  );
+  say(
+    name,
+    `  can send ${sats(c.outboundCapacityMsat)}, can receive ${sats(c.inboundCapacityMsat)}; usable: ${c.isUsable}`,
+  );
+}
+
+/** Waits for `predicate`, checking after each macrotask; the demo's global timeout bounds it. */
+async function until(predicate: () => boolean): Promise<void> {
+  while (!predicate()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+async function channelDemo(chain: DemoChain, alice: DemoNode, bob: DemoNode): Promise<void> {
+  console.log('\nA channel, on a small in-memory chain:');
+  say(
+    'Chain',
+    `height ${chain.height}; Alice's wallet holds ${chain.wallet.balanceSat().toLocaleString('en-US')} sat`,
+  );
+  const bobId = bob.pm.ourNodeId;
+  const pending = alice.nextEvent('ChannelPending');
+  const temporaryId = alice.channels.createChannel(bobId, 500_000n, 100_000_000n, 1n);
+  say(
+    'Alice',
+    `createChannel: 500,000 sat to Bob, pushing him 100,000 sat (temporary id ${temporaryId.slice(0, 16)}…)`,
+  );
+  const { channelId, fundingTxo } = await pending;
+  say('Alice', `funding signed by both sides; funding transaction ${fundingTxo.txid} broadcast`);
+  await until(() => chain.inMempool(fundingTxo.txid));
+  const ready = Promise.all([alice.nextEvent('ChannelReady'), bob.nextEvent('ChannelReady')]);
+  chain.mineBlocks(6);
+  say(
+    'Chain',
+    `mined 6 blocks: the funding transaction has ${chain.confirmations(fundingTxo.txid)} confirmations`,
+  );
+  await ready;
+  await until(
+    () =>
+      alice.channels.listUsableChannels().length === 1 &&
+      bob.channels.listUsableChannels().length === 1,
+  );
+  say('Alice', 'ChannelReady: the channel is usable');
+  printChannel(
+    'Alice',
+    alice.channels.listChannels().find((c) => c.channelId === channelId),
+  );
+  printChannel(
+    'Bob',
+    bob.channels.listChannels().find((c) => c.channelId === channelId),
+  );
+
+  const closed = Promise.all([alice.nextEvent('ChannelClosed'), bob.nextEvent('ChannelClosed')]);
+  say('Alice', 'closeChannel: cooperative close (shutdown, closing_signed)');
+  alice.channels.closeChannel(channelId, bobId);
+  const [aliceClosed] = await closed;
+  say('Alice', `ChannelClosed: ${aliceClosed.reason.type}`);
+  const closingTxid = chain.mempoolTxids()[0];
+  if (closingTxid === undefined) throw new Error('no closing transaction was broadcast');
+  chain.mineBlocks(1);
+  say(
+    'Chain',
+    `closing transaction ${closingTxid} mined: ${chain.confirmations(closingTxid)} confirmation`,
+  );
+  for (const { scriptPubKey, valueSat } of chain.outputsOf(closingTxid)) {
+    say('Chain', `  pays ${valueSat.toLocaleString('en-US')} sat to script ${scriptPubKey}`);
+  }
 }
 
 function printStats(name: string, peers: PeerDetails[]): void {
@@ -125,8 +272,9 @@ function printStats(name: string, peers: PeerDetails[]): void {
 
 async function main(): Promise<void> {
   console.log('boltkit demo: two Lightning nodes talking over TCP on 127.0.0.1\n');
-  const alice = makeDemoNode('Alice', 1);
-  const bob = makeDemoNode('Bob', 2);
+  const chain = new DemoChain();
+  const alice = makeDemoNode('Alice', 1, chain);
+  const bob = makeDemoNode('Bob', 2, chain);
   say('Alice', `node id ${alice.pm.ourNodeId}`);
   say('Bob', `node id ${bob.pm.ourNodeId}`);
 
@@ -174,6 +322,8 @@ async function main(): Promise<void> {
     throw new Error('the ping was not answered');
   }
 
+  await channelDemo(chain, alice, bob);
+
   console.log('');
   const bobSeesGoodbye = new Promise<void>((resolve) =>
     bob.pm.once('peerDisconnected', () => resolve()),
@@ -185,7 +335,9 @@ async function main(): Promise<void> {
   await listener.close();
   alice.stopTimers();
   bob.stopTimers();
-  console.log('\nDone: handshake, init, ping, custom messages both ways, clean disconnect.');
+  console.log(
+    '\nDone: handshake, init, ping, custom messages both ways, a channel opened, confirmed and closed cooperatively, clean disconnect.',
+  );
 }
 
 const giveUp = setTimeout(() => {

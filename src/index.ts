@@ -143,3 +143,13 @@ export type {
   KVStoreMonitorPersisterOptions,
   MonitorUpdateCompletionTarget,
 } from './persist/monitor-persister.js';
+
+// Channels: the ChannelManager (BOLT 2), its configuration, what it lists and the events a host
+// drains from it.
+export { ChannelManager } from './channel-manager/channel-manager.js';
+export type { ChannelManagerOptions } from './channel-manager/channel-manager.js';
+export { defaultUserConfig } from './channel-manager/config.js';
+export type { UserConfig } from './channel-manager/config.js';
+export type { ChannelDetails } from './channel-manager/channel-details.js';
+export type { Event, EventType, EventOutPoint } from './events/event.js';
+export type { ClosureReason, ClosureReasonType } from './events/closure-reason.js';

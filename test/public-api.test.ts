@@ -24,6 +24,8 @@ describe('public API', () => {
       'KVStoreMonitorPersister',
       'readChannelMonitors',
       'ANTI_REORG_DELAY',
+      'ChannelManager',
+      'defaultUserConfig',
     ]) {
       expect(core, name).toHaveProperty(name);
     }
