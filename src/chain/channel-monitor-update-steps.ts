@@ -21,6 +21,7 @@ import {
   encodeTlvStream,
   tlvCodecs,
   type TlvCodec,
+  type TlvCodecTable,
   type TlvSchema,
 } from '../wire/tlv.js';
 import { WireWriter } from '../wire/writer.js';
@@ -187,8 +188,16 @@ export function listCodec<T>(item: TlvCodec<T>, what: string): TlvCodec<readonly
   };
 }
 
+/** The value codecs in `persistCodecs`, typed so declarations need no inference. */
+export interface PersistCodecTable extends TlvCodecTable {
+  readonly bool: TlvCodec<boolean>;
+  readonly safeInt: TlvCodec<number>;
+  readonly channelType: TlvCodec<ChannelType>;
+  readonly u128: TlvCodec<bigint>;
+}
+
 /** Shared value codecs for persisted records. */
-export const persistCodecs = {
+export const persistCodecs: PersistCodecTable = {
   ...tlvCodecs,
   /** `true` as one byte 1, `false` as 0; anything else is a `DecodeError`. */
   bool: {
@@ -231,7 +240,7 @@ export const persistCodecs = {
 } as const;
 
 /** `ChannelPublicKeys` as five points. */
-export const pubkeysCodec = structCodec<ChannelPublicKeys>(
+export const pubkeysCodec: TlvCodec<ChannelPublicKeys> = structCodec<ChannelPublicKeys>(
   'channel_public_keys',
   {
     fundingPubkey: { type: 0n, codec: persistCodecs.point },

@@ -15,7 +15,7 @@ export type Words = readonly number[];
  * the writer's zero padding (BOLT 11: "MUST pad field data to a multiple of 5 bits, using 0s");
  * readers ignore them, as other implementations do.
  */
-export function wordsToBytes(words: Words, start = 0, end = words.length): Uint8Array {
+export function wordsToBytes(words: Words, start = 0, end: number = words.length): Uint8Array {
   const out = new Uint8Array(((end - start) * 5) >> 3);
   let acc = 0;
   let bits = 0;
@@ -52,7 +52,11 @@ export function bytesToWords(bytes: Uint8Array): number[] {
  * The big-endian base-32 integer in `words[start..end)`, or `undefined` when it exceeds
  * `Number.MAX_SAFE_INTEGER`.
  */
-export function wordsToUint(words: Words, start = 0, end = words.length): number | undefined {
+export function wordsToUint(
+  words: Words,
+  start = 0,
+  end: number = words.length,
+): number | undefined {
   let v = 0;
   for (let i = start; i < end; i++) {
     if (v > (Number.MAX_SAFE_INTEGER - 31) / 32) return undefined;

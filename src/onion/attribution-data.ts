@@ -29,7 +29,7 @@ const HMAC_LENGTH = 4;
 const HMAC_COUNT = (ATTRIBUTION_MAX_HOPS * (ATTRIBUTION_MAX_HOPS + 1)) / 2;
 const HOLD_TIMES_LENGTH = ATTRIBUTION_MAX_HOPS * HOLD_TIME_LENGTH;
 /** Length of `attribution_data` (the `update_fail_htlc` / `update_fulfill_htlc` TLV 1). */
-export const ATTRIBUTION_DATA_LENGTH = HOLD_TIMES_LENGTH + HMAC_COUNT * HMAC_LENGTH;
+export const ATTRIBUTION_DATA_LENGTH: number = HOLD_TIMES_LENGTH + HMAC_COUNT * HMAC_LENGTH;
 
 /** Byte offset of HMAC number `index` (0..209). */
 function hmacAt(index: number): number {

@@ -29,7 +29,7 @@ export const HOP_PAYLOADS_LENGTH = 1300;
 /** Length of an HMAC in the packet and in each hop frame. */
 export const ONION_HMAC_LENGTH = 32;
 /** Length of a payment onion: version, public key, payloads, HMAC. */
-export const PAYMENT_ONION_LENGTH = 1 + 33 + HOP_PAYLOADS_LENGTH + ONION_HMAC_LENGTH;
+export const PAYMENT_ONION_LENGTH: number = 1 + 33 + HOP_PAYLOADS_LENGTH + ONION_HMAC_LENGTH;
 
 /** One hop of a route, as the onion sees it. */
 export interface OnionHop {

@@ -90,7 +90,7 @@ export const MIN_DUST_LIMIT_SAT = 354n;
 /** BOLT 2: `max_accepted_htlcs` above 483 could make `commitment_signed` too large. */
 export const MAX_ACCEPTED_HTLCS = 483;
 /** BOLT 2: `funding_satoshis` of 2^24 or more needs `option_support_large_channel`. */
-export const LARGE_CHANNEL_SAT = 1n << 24n;
+export const LARGE_CHANNEL_SAT: bigint = 1n << 24n;
 /** BOLT 2: a `cltv_expiry` at or above this would be a time, not a height. */
 export const MAX_CLTV_EXPIRY = 500_000_000;
 

@@ -76,7 +76,7 @@ export function mutableList<T>(codec: TlvCodec<readonly T[]>): TlvCodec<T[]> {
 }
 
 const updatesCodec = mutableList(listCodec(updateCodec, 'updates'));
-export const messagesCodec = mutableList(listCodec(messageCodec, 'messages'));
+export const messagesCodec: TlvCodec<Message[]> = mutableList(listCodec(messageCodec, 'messages'));
 
 /** Lowercase hex of any length as its bytes. */
 const hexCodec: TlvCodec<string> = {
@@ -103,7 +103,7 @@ export function enumCodec<T extends string>(values: readonly T[], what: string):
   };
 }
 
-export const sideParamsCodec = structCodec<SideParams>(
+export const sideParamsCodec: TlvCodec<SideParams> = structCodec<SideParams>(
   'side_params',
   {
     dustLimitSat: { type: 0n, codec: c.u64 },
@@ -151,7 +151,7 @@ const specCodec = structCodec<CommitmentSpec>(
   ['htlcs', 'toHolderMsat', 'toCounterpartyMsat', 'feerateSatPerKw'],
 );
 
-export const holderCommitmentCodec = structCodec<HolderCommitment>(
+export const holderCommitmentCodec: TlvCodec<HolderCommitment> = structCodec<HolderCommitment>(
   'holder_commitment',
   {
     commitmentNumber: { type: 0n, codec: c.safeInt },
@@ -163,18 +163,19 @@ export const holderCommitmentCodec = structCodec<HolderCommitment>(
   ['commitmentNumber', 'spec', 'txid', 'counterpartySignature', 'counterpartyHtlcSignatures'],
 );
 
-export const counterpartyCommitmentCodec = structCodec<CounterpartyCommitment>(
-  'counterparty_commitment',
-  {
-    commitmentNumber: { type: 0n, codec: c.safeInt },
-    perCommitmentPoint: { type: 2n, codec: c.point },
-    spec: { type: 4n, codec: specCodec },
-    txid: { type: 6n, codec: c.bytes32 },
-  },
-  ['commitmentNumber', 'perCommitmentPoint', 'spec', 'txid'],
-);
+export const counterpartyCommitmentCodec: TlvCodec<CounterpartyCommitment> =
+  structCodec<CounterpartyCommitment>(
+    'counterparty_commitment',
+    {
+      commitmentNumber: { type: 0n, codec: c.safeInt },
+      perCommitmentPoint: { type: 2n, codec: c.point },
+      spec: { type: 4n, codec: specCodec },
+      txid: { type: 6n, codec: c.bytes32 },
+    },
+    ['commitmentNumber', 'perCommitmentPoint', 'spec', 'txid'],
+  );
 
-export const pendingRevocationCodec = structCodec<PendingRevocation>(
+export const pendingRevocationCodec: TlvCodec<PendingRevocation> = structCodec<PendingRevocation>(
   'pending_revocation',
   {
     commitment: { type: 0n, codec: counterpartyCommitmentCodec },
@@ -183,7 +184,7 @@ export const pendingRevocationCodec = structCodec<PendingRevocation>(
   ['commitment', 'sentAfterHolderCommitmentNumber'],
 );
 
-export const fundingCodec = structCodec<FundingInfo>(
+export const fundingCodec: TlvCodec<FundingInfo> = structCodec<FundingInfo>(
   'funding',
   {
     txid: { type: 0n, codec: c.bytes32 },
@@ -194,7 +195,7 @@ export const fundingCodec = structCodec<FundingInfo>(
   ['txid', 'outputIndex'],
 );
 
-export const updateLogCodec = structCodec<UpdateLog>(
+export const updateLogCodec: TlvCodec<UpdateLog> = structCodec<UpdateLog>(
   'update_log',
   {
     ourProposed: { type: 0n, codec: updatesCodec },
@@ -212,18 +213,19 @@ const refusalCodec = enumCodec<HtlcRefusal>(
   'refusal',
 );
 
-export const refusedHtlcsCodec = mutableList(
-  listCodec(
-    structCodec<{ readonly id: bigint; readonly refusal: HtlcRefusal }>(
-      'refused_htlc',
-      { id: { type: 0n, codec: c.u64 }, refusal: { type: 2n, codec: refusalCodec } },
-      ['id', 'refusal'],
+export const refusedHtlcsCodec: TlvCodec<{ readonly id: bigint; readonly refusal: HtlcRefusal }[]> =
+  mutableList(
+    listCodec(
+      structCodec<{ readonly id: bigint; readonly refusal: HtlcRefusal }>(
+        'refused_htlc',
+        { id: { type: 0n, codec: c.u64 }, refusal: { type: 2n, codec: refusalCodec } },
+        ['id', 'refusal'],
+      ),
+      'refused htlcs',
     ),
-    'refused htlcs',
-  ),
-);
+  );
 
-export const closingCodec = structCodec<ClosingNegotiation>(
+export const closingCodec: TlvCodec<ClosingNegotiation> = structCodec<ClosingNegotiation>(
   'closing',
   {
     ourMinFeeSat: { type: 0n, codec: c.u64 },
@@ -361,4 +363,4 @@ export const eventCodec: TlvCodec<ChannelEvent> = {
   },
 };
 
-export const eventsCodec = mutableList(listCodec(eventCodec, 'events'));
+export const eventsCodec: TlvCodec<ChannelEvent[]> = mutableList(listCodec(eventCodec, 'events'));
