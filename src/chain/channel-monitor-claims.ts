@@ -77,7 +77,8 @@ function claimWitness(claim: ClaimRecord, signature: Uint8Array, ctx: ClaimConte
       return offeredHtlcPreimageWitness(signature, ctx.paymentPreimage!, claim.witnessScript);
     case ClaimKind.HolderHtlcTimeout:
     case ClaimKind.HolderHtlcSuccess:
-      throw new APIMisuseError(`${claim.kind}: built by channel-monitor-htlc-claims.ts`);
+    case ClaimKind.RevokedHtlcOutput:
+      throw new APIMisuseError(`${claim.kind}: not swept by a claim transaction`);
   }
 }
 
@@ -166,7 +167,8 @@ export function buildClaimTransaction(
       break;
     case ClaimKind.HolderHtlcTimeout:
     case ClaimKind.HolderHtlcSuccess:
-      throw new APIMisuseError(`${claim.kind}: built by channel-monitor-htlc-claims.ts`);
+    case ClaimKind.RevokedHtlcOutput:
+      throw new APIMisuseError(`${claim.kind}: not swept by a claim transaction`);
   }
   return serializeTransaction(withWitness(tx, 0, claimWitness(claim, signature, ctx)));
 }

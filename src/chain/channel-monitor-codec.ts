@@ -92,6 +92,7 @@ const claimKindCodec = enumCodec<ClaimKind>(
     ClaimKind.HolderHtlcSuccess,
     ClaimKind.CounterpartyHtlcTimeout,
     ClaimKind.CounterpartyHtlcPreimage,
+    ClaimKind.RevokedHtlcOutput,
   ],
   'claim kind',
 );

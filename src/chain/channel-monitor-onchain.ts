@@ -6,7 +6,9 @@
  * confirmations are eventually irreversible).
  */
 import type { CryptoBackend } from '../crypto/backend.js';
+import { p2wshScriptPubkey } from '../tx/scripts/templates.js';
 import { parseTransaction, txidToHex, type Transaction } from '../tx/transaction.js';
+import { equalBytes } from '../util/bytes.js';
 import { DecodeError } from '../util/errors.js';
 import { secondStageClaim } from './channel-monitor-htlc-claims.js';
 import {
@@ -126,12 +128,42 @@ export function recordClaimSpends(
     const txid = tx.txid();
     c.spend = { txid, ...at };
     changed = true;
+    let next: ClaimRecord | undefined;
     if (c.kind === ClaimKind.HolderHtlcTimeout || c.kind === ClaimKind.HolderHtlcSuccess) {
-      const next = secondStageClaim(state, c, tx.parsed, txid, at.height, crypto);
-      if (next !== undefined) state.claims = [...state.claims, next];
+      next = secondStageClaim(state, c, tx.parsed, txid, at.height, crypto);
+    } else if (c.kind === ClaimKind.RevokedHtlcOutput) {
+      next = revokedSecondStageClaim(c, tx.parsed, txid, at.height, crypto);
     }
+    if (next !== undefined) state.claims = [...state.claims, next];
   }
   return changed;
+}
+
+/**
+ * When the peer took an HTLC output of its revoked commitment with its HTLC transaction `tx`,
+ * the claim of that transaction's output: the revoked `to_local` script, punishable at once
+ * with the revocation key (BOLT 5 "Revoked Transaction Close Handling", second-stage outputs).
+ */
+function revokedSecondStageClaim(
+  watched: ClaimRecord,
+  tx: Transaction,
+  txid: string,
+  height: number,
+  crypto: CryptoBackend,
+): ClaimRecord | undefined {
+  const output = tx.outputs[0];
+  const scriptPubkey = p2wshScriptPubkey(watched.witnessScript, crypto);
+  if (output === undefined || !equalBytes(output.scriptPubkey, scriptPubkey)) return undefined;
+  return {
+    ...watched,
+    kind: ClaimKind.RevokedToLocal,
+    outpoint: { txid, index: 0 },
+    valueSat: output.valueSat,
+    scriptPubkey,
+    spendableHeight: height,
+    spend: undefined,
+    resolved: false,
+  };
 }
 
 /** Forgets the funding spend and its claims, raising `FundingSpendReorged`. */
@@ -200,7 +232,11 @@ export function matureConfirmations(state: MonitorState, height: number): boolea
 /** Claims whose transaction may enter the block after `height` and still need one. */
 export function dueClaims(state: MonitorState, height: number): ClaimRecord[] {
   return state.claims.filter(
-    (c) => c.spend === undefined && !c.resolved && c.spendableHeight <= height + 1,
+    (c) =>
+      c.kind !== ClaimKind.RevokedHtlcOutput &&
+      c.spend === undefined &&
+      !c.resolved &&
+      c.spendableHeight <= height + 1,
   );
 }
 
@@ -231,10 +267,11 @@ export function outputsToWatch(state: MonitorState): WatchedOutput[] {
 
 /**
  * True once nothing is left to do on chain: the funding spend is final, every claim's spend is
- * final, and no HTLC output is left that the monitor does not claim (those of a revoked or
- * unknown commitment of the peer are not claimed yet, so such a spend never counts as resolved;
- * nor does an old commitment of ours from a stale backup, whose HTLCs the monitor does not
- * know). An output too small to claim keeps it unresolved.
+ * final, and no HTLC output is left that the monitor does not track (those of an unknown
+ * commitment of the peer are not, so such a spend never counts as resolved; nor does an old
+ * commitment of ours from a stale backup, whose HTLCs the monitor does not know). An output too
+ * small to claim, or an HTLC output of a revoked commitment nobody ever spends, keeps it
+ * unresolved.
  */
 export function isFullyResolved(state: MonitorState): boolean {
   const spend = state.fundingSpend;
@@ -249,6 +286,9 @@ export function isFullyResolved(state: MonitorState): boolean {
       );
     case FundingSpendKind.CounterpartyCommitment:
       return state.counterparty.some((c) => c.commitmentNumber === spend.commitmentNumber);
+    case FundingSpendKind.RevokedCounterpartyCommitment:
+      // Its HTLC outputs are watched claims: resolved once taken (by anyone) and punished.
+      return true;
     default:
       return false;
   }

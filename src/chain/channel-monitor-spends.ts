@@ -13,6 +13,7 @@
 import type { CryptoBackend } from '../crypto/backend.js';
 import { commitmentNumberToIndex } from '../keys/per-commitment-secret.js';
 import { hasAnchors } from '../tx/channel-type.js';
+import { anchorWitnessScript } from '../tx/scripts/anchor.js';
 import { deriveCommitmentKeys } from '../tx/commitment-keys.js';
 import { p2wpkhScriptPubkey, p2wshScriptPubkey } from '../tx/scripts/templates.js';
 import { toLocalWitnessScript } from '../tx/scripts/to-local.js';
@@ -260,14 +261,20 @@ export function claimsForFundingSpend(
   if (spend.kind === FundingSpendKind.RevokedCounterpartyCommitment) {
     const secret = revokedSecret(state, spend.commitmentNumber!);
     const script = toLocalScript(state, 'counterparty', crypto.getPublicKey(secret), crypto);
-    add(
-      ClaimKind.RevokedToLocal,
-      findOutput(tx, p2wshScriptPubkey(script, crypto)),
-      script,
-      SEQUENCE_NO_DELAY,
-      0,
-      undefined,
-    );
+    const toLocal = p2wshScriptPubkey(script, crypto);
+    add(ClaimKind.RevokedToLocal, findOutput(tx, toLocal), script, SEQUENCE_NO_DELAY, 0, undefined);
+    // Every other output that is neither ours nor an anchor is an HTLC output: watch it.
+    const known = [
+      toLocal,
+      toRemoteScriptPubkey(state, 'holder', crypto),
+      p2wshScriptPubkey(anchorWitnessScript(setup.holderPubkeys.fundingPubkey), crypto),
+      p2wshScriptPubkey(anchorWitnessScript(setup.counterpartyPubkeys.fundingPubkey), crypto),
+    ];
+    tx.outputs.forEach((o, vout) => {
+      if (known.some((k) => equalBytes(k, o.scriptPubkey))) return;
+      const match = { vout, valueSat: o.valueSat, scriptPubkey: o.scriptPubkey };
+      add(ClaimKind.RevokedHtlcOutput, match, script, SEQUENCE_NO_DELAY, 0, undefined);
+    });
   }
   if (spend.kind === FundingSpendKind.CounterpartyCommitment) {
     const theirs = state.counterparty.find((c) => c.commitmentNumber === spend.commitmentNumber);

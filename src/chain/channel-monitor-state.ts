@@ -78,6 +78,13 @@ export const ClaimKind = {
   CounterpartyHtlcTimeout: 'CounterpartyHtlcTimeout',
   /** An HTLC we received, on the peer's commitment: swept with the preimage. */
   CounterpartyHtlcPreimage: 'CounterpartyHtlcPreimage',
+  /**
+   * An HTLC output of the peer's revoked commitment. Its script is unknown (the monitor keeps no
+   * HTLCs of revoked states), so it is only watched: when the peer takes it with its HTLC
+   * transaction, that transaction's output (the revoked `to_local` script, in `witnessScript`)
+   * becomes a `RevokedToLocal` claim, punished before the peer's delay runs out.
+   */
+  RevokedHtlcOutput: 'RevokedHtlcOutput',
 } as const;
 export type ClaimKind = (typeof ClaimKind)[keyof typeof ClaimKind];
 

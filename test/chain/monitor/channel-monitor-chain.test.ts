@@ -1,9 +1,9 @@
 // Channel monitors watching the test chain (BOLT 5): each way the funding output can be spent is
 // noticed and classified on both sides (our commitment, theirs, a revoked one of theirs, a mutual
-// close), a reorganization undoes the notice, and the monitors' claims (to_remote at once or
-// after one block with anchors, to_local after to_self_delay, the justice transaction on a
-// revoked to_local) pass the script interpreter and confirm. One side is fed through Listen, the
-// other through Confirm.
+// close), a reorganization undoes the notice, and the monitors' claims (to_remote at once, to_local
+// after to_self_delay, the justice transactions on a revoked to_local and on the output of the
+// peer's HTLC transaction from its revoked commitment) pass the script interpreter and confirm.
+// One side is fed through Listen, the other through Confirm.
 import { describe, expect, it } from 'vitest';
 import { ANTI_REORG_DELAY } from '../../../src/chain/channel-monitor.js';
 import { computeTxid } from '../../../src/chain/txid.js';
@@ -199,10 +199,55 @@ describe('a revoked commitment of the peer confirms', () => {
     expect(bMonitor.getClaims()[0]!.spentBy).toBe(
       aMonitor.getClaims().find((c) => c.kind === 'RevokedToLocal')!.spentBy,
     );
-    // A revoked commitment may carry HTLC outputs nobody claims yet: never "fully resolved".
     chain.mineBlocks(ANTI_REORG_DELAY);
     expect(aMonitor.getClaims().every((c) => c.resolved)).toBe(true);
+    expect(aMonitor.isFullyResolved()).toBe(true);
     expect([...a.errors, ...b.errors]).toEqual([]);
+  });
+
+  it("punishes the output of the peer's HTLC transaction on its revoked commitment", () => {
+    const { pair, a } = openWatched();
+    const { chain } = pair;
+    const { preimage, hash } = preimageAndHash(6);
+    const expiry = chain.height + 8;
+    const id = pair.addHtlc(pair.b, 9_000_000n, hash, expiry);
+    // b's monitor while the HTLC is in its commitment: what a cheating b would keep.
+    const cheat = replayMonitor(pair.b);
+    pair.fulfillHtlc(pair.a, id, preimage);
+    pay(pair, 7);
+    const aMonitor = a.chainMonitor.getMonitor(a.fundingOutpoint())!;
+
+    const revoked = chain.broadcast(cheat.getLatestHolderCommitmentTxn());
+    const feedCheat = (): void => {
+      chain.mineBlocks(1);
+      cheat.blockConnected(chain.getBlock(chain.height)!, chain.height);
+      for (const tx of cheat.takeTransactionsToBroadcast()) chain.submit(tx);
+    };
+    feedCheat();
+    expect(aMonitor.getFundingSpend()).toMatchObject({
+      kind: FundingSpendKind.RevokedCounterpartyCommitment,
+      txid: revoked,
+    });
+    expect(
+      aMonitor
+        .getClaims()
+        .map((c) => c.kind)
+        .sort(),
+    ).toEqual(['CounterpartyToRemote', 'RevokedHtlcOutput', 'RevokedToLocal']);
+    // b times its HTLC out with the HTLC-timeout transaction a signed long ago...
+    while (chain.height <= expiry) feedCheat();
+    const watched = aMonitor.getClaims().find((c) => c.kind === 'RevokedHtlcOutput')!;
+    expect(watched.spentBy).toBeDefined();
+    // ...and a takes that transaction's output with the revocation key before b's delay ends.
+    const punish = aMonitor.getClaims().find((c) => c.outpoint.txid === watched.spentBy)!;
+    expect(punish).toMatchObject({ kind: 'RevokedToLocal', spentBy: undefined });
+    chain.mineBlocks(1);
+    const after = aMonitor.getClaims().find((c) => c.outpoint.txid === watched.spentBy)!;
+    expect(after.spentBy).toBeDefined();
+    expect(acceptedSweeps(a, pair.a)).toContain(after.spentBy);
+    chain.mineBlocks(ANTI_REORG_DELAY);
+    expect(aMonitor.isFullyResolved()).toBe(true);
+    expect(a.errors).toEqual([]);
   });
 });
 
