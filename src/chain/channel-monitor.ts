@@ -17,9 +17,11 @@
  *
  * Claims: `to_local` of our own commitment after `to_self_delay`, its HTLC outputs through the
  * pre-signed HTLC-timeout and HTLC-success transactions and then their outputs, `to_remote` of
- * any of the peer's commitments with the HTLC outputs of its unrevoked ones, and the peer's
- * `to_local` of a revoked commitment (justice). HTLC outputs of revoked commitments and anchors
- * are not claimed yet; the claim records (`ClaimRecord`) are where they will go.
+ * any of the peer's commitments with the HTLC outputs of its unrevoked ones, and on a revoked
+ * one the peer's `to_local` and the outputs of the peer's HTLC transactions (justice). Not
+ * claimed yet: the HTLC outputs of a revoked commitment themselves (their scripts need HTLC data
+ * the monitor drops on revocation), anchors, and fee bumping; new `ClaimKind`s fit in beside
+ * the others.
  */
 import type { CryptoBackend } from '../crypto/backend.js';
 import { nobleBackend } from '../crypto/noble.js';
