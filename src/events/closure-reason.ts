@@ -30,7 +30,7 @@ export type ClosureReason =
 export type ClosureReasonType = ClosureReason['type'];
 
 /** Every reason's tag, in the order of their stable wire numbers (see `event-codec.ts`). */
-export const CLOSURE_REASON_TYPES = [
+export const CLOSURE_REASON_TYPES: readonly ClosureReasonType[] = [
   'CounterpartyForceClosed',
   'HolderForceClosed',
   'CooperativeClosure',
@@ -42,4 +42,4 @@ export const CLOSURE_REASON_TYPES = [
   'CounterpartyCoopClosedUnfundedChannel',
   'HTLCsTimedOut',
   'HolderDataLoss',
-] as const satisfies readonly ClosureReasonType[];
+];
