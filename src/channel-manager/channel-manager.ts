@@ -21,7 +21,6 @@ import { bestBlockFromHeader, checkHeight } from '../chain/best-block.js';
 import { decodeBlockHeader, type Block } from '../chain/block.js';
 import type { BroadcasterInterface } from '../chain/broadcaster.js';
 import { ChannelMonitor } from '../chain/channel-monitor.js';
-import type { ChannelForceClosedStep } from '../chain/channel-monitor-update-steps.js';
 import type { Confirm, RelevantTxid } from '../chain/confirm.js';
 import type { FeeEstimator } from '../chain/fee-estimator.js';
 import type { Listen, TransactionData } from '../chain/listen.js';
@@ -67,7 +66,8 @@ import {
 } from './manager-helpers.js';
 import type { ChannelEntry, ClosedChannel, ManagerSnapshot } from './manager-state.js';
 import { decodeManager, encodeManager } from './manager-codec.js';
-import { deserializeChannel, serializeChannel } from './channel/serialize.js';
+import { restoreChannels } from './manager-read.js';
+import { serializeChannel } from './channel/serialize.js';
 
 export interface ChannelManagerOptions {
   readonly watch: Watch;
@@ -81,13 +81,6 @@ export interface ChannelManagerOptions {
   /** The chain the channels live on; `bitcoin` by default. */
   readonly network?: ChainName;
   readonly crypto?: CryptoBackend;
-}
-
-/** A funded channel's monitor was not passed to `ChannelManager.read`. */
-export class MissingChannelMonitorError extends ChannelUnavailableError {
-  constructor(channelId: string) {
-    super(`no ChannelMonitor for channel ${channelId}: refusing to start without it`, channelId);
-  }
 }
 
 /** An open request waiting for the host (manual acceptance). */
@@ -480,65 +473,12 @@ export class ChannelManager
   ): ChannelManager {
     const stored = decodeManager(bytes);
     const shell = new ChannelManager({ ...args, bestBlock: stored.bestBlock });
-    const entries: ChannelEntry[] = [];
-    const closed: ClosedChannel[] = stored.closed.map((c) => ({
-      ...c,
-      channelIdBytes: fromHex(c.channelId, 32),
-    }));
-    const events: Event[] = [...stored.pendingEvents];
-    const staleUpdates: [OutPoint, ChannelMonitorUpdate][] = [];
-    for (const c of stored.channels) {
-      const channel = deserializeChannel(c.channelBytes, shell.channelOptions());
-      const entry: ChannelEntry = {
-        channel,
-        counterpartyNodeId: c.counterpartyNodeId,
-        temporaryChannelId: c.temporaryChannelId,
-        config: shell.config,
-        fundingScript: c.fundingScript,
-        fundingOutpoint: c.fundingOutpoint,
-        inProgressUpdates: 0,
-        confirmedBlockHash: c.confirmedBlockHash,
-        stopped: false,
-        closeReason: undefined,
-      };
-      const outpoint = c.fundingOutpoint;
-      if (outpoint === undefined) {
-        entries.push(entry);
-        continue;
-      }
-      const monitor = args.monitors.find((m) => outPointsEqual(m.getFundingTxo(), outpoint));
-      if (monitor === undefined) throw new MissingChannelMonitorError(channel.channelId);
-      const ours = channel.state.nextMonitorUpdateId - 1n;
-      const latest = monitor.getLatestUpdateId();
-      if (latest <= ours) {
-        entries.push(entry);
-        continue;
-      }
-      // The manager is older than the monitor: the channel state here may be revoked, so it is
-      // never used again; the monitor's own latest commitment goes to chain.
-      closed.push({
-        channelId: channel.channelId,
-        channelIdBytes: channel.state.channelId.slice(),
-        counterpartyNodeId: c.counterpartyNodeId,
-        fundingOutpoint: outpoint,
-      });
-      const forceClosed: ChannelForceClosedStep = {
-        type: 'ChannelForceClosed',
-        shouldBroadcast: true,
-      };
-      staleUpdates.push([
-        outpoint,
-        { updateId: latest + 1n, channelId: channel.channelId, steps: [forceClosed] },
-      ]);
-      events.push({
-        type: 'ChannelClosed',
-        channelId: channel.channelId,
-        userChannelId: channel.state.userChannelId,
-        reason: { type: 'OutdatedChannelManager' },
-        counterpartyNodeId: c.counterpartyNodeId,
-        channelCapacitySat: channel.state.fundingValueSat,
-      });
-    }
+    const { entries, closed, events, staleUpdates } = restoreChannels(
+      stored,
+      args.monitors,
+      shell.config,
+      shell.channelOptions(),
+    );
     const manager = new ChannelManager(
       { ...args, bestBlock: stored.bestBlock },
       { entries, closed, pendingEvents: events },
