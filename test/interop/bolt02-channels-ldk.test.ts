@@ -29,11 +29,14 @@ let ldkPort: number;
 beforeEach(async (ctx) => {
   chain = new LdkChain();
   ldk = await LdkNode.start({ seed: 21, name: 'ldk', chain, anchors: true });
+  // One test feeds boltkit through `Confirm` (an Electrum-style source) instead of `Listen`.
+  const feedStyle = ctx.task.name.includes('Confirm') ? 'confirm' : 'listen';
   bk = new BoltkitNode({
     seed: 22,
     name: 'boltkit',
     chain: chain.testChain,
     broadcaster: chain.broadcasterFor('boltkit'),
+    feedStyle,
     verbose: true,
   });
   ldkPort = await ldk.listenTcp();
@@ -144,6 +147,9 @@ async function closeAndConfirm(id: string, how: string): Promise<string> {
   chain.connectBlocks(1);
   expect(chain.confirmations(spend!)).toBe(1);
   expect(chain.rejectedBroadcasts()).toEqual([]);
+  // Neither side lists the channel any more.
+  expect(bk.channel(id)).toBeUndefined();
+  expect(ldk.channel(id)).toBeUndefined();
   return spend!;
 }
 
@@ -156,7 +162,7 @@ describe('BOLT 2 channels between boltkit and LDK 0.1 over TCP', () => {
   for (const opener of ['boltkit', 'ldk'] as const) {
     for (const anchors of [false, true]) {
       const kind = anchors ? 'anchors' : 'static_remotekey';
-      it(`${opener} opens a ${kind} channel; both sides agree and call it usable`, async () => {
+      it(`${opener} opens a channel of type ${kind}; both sides agree and call it usable`, async () => {
         const id = await openChannel(opener, anchors);
         expectAgreement(id, opener, anchors);
         await waitFor(
@@ -169,6 +175,13 @@ describe('BOLT 2 channels between boltkit and LDK 0.1 over TCP', () => {
       });
     }
   }
+
+  it('boltkit fed through Confirm follows an open and a cooperative close', async () => {
+    const id = await openChannel('ldk', true);
+    expectAgreement(id, 'ldk', true);
+    bk.channelManager.closeChannel(id, ldk.nodeIdHex);
+    await closeAndConfirm(id, 'closing');
+  });
 
   it('a channel stays usable after a disconnection and channel_reestablish', async () => {
     const id = await openChannel('boltkit', true);
