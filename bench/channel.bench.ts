@@ -6,7 +6,10 @@
  * full GC where the runtime allows one).
  *
  * boltkit: two `BoltkitNode`s (ChainMonitor, KV-store monitor persister, ChannelManager,
- * PeerManager) joined by an in-memory pipe, on the noble crypto backend. LDK 0.1 (WASM): two
+ * PeerManager) joined by an in-memory pipe, on the noble crypto backend and again with
+ * libsecp256k1-as-WASM (tiny-secp256k1) for the curve work: a channel open is mostly point
+ * arithmetic (per-commitment key derivation) and signatures, which is where the two differ.
+ * LDK 0.1 (WASM): two
  * `LdkNode`s on an `LdkChain` over TCP on 127.0.0.1 (the LDK glue has no in-memory socket);
  * their WASM linear memory counts under array buffers and never shrinks, so its figure is an
  * upper bound. Both run in the same process, one after the other; compare only figures from the
@@ -14,6 +17,9 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import * as tiny from 'tiny-secp256k1';
+import type { CryptoBackend } from '../src/crypto/backend.js';
+import { nobleBackend } from '../src/crypto/noble.js';
 import { BoltkitNode } from '../test/interop/boltkit/boltkit-node.js';
 import { LdkChain } from '../test/interop/ldk/ldk-chain.js';
 import { LdkNode } from '../test/interop/ldk/ldk-node.js';
@@ -36,17 +42,38 @@ function memoryBytes(): number {
   return m.heapUsed + m.arrayBuffers;
 }
 
+function orThrow(v: Uint8Array | null, what: string): Uint8Array {
+  if (v === null) throw new Error(`tiny-secp256k1: ${what} failed`);
+  return v;
+}
+
+/** noble hashes, AEAD and ECDH with libsecp256k1-as-WASM for keys, points and signatures. */
+const tinyBackend: CryptoBackend = {
+  ...nobleBackend,
+  name: 'noble + tiny-secp256k1 (WASM)',
+  isValidPublicKey: (pk) =>
+    pk instanceof Uint8Array && (pk.length === 33 || pk.length === 65) && tiny.isPoint(pk),
+  getPublicKey: (sk) => orThrow(tiny.pointFromScalar(sk, true), 'pointFromScalar'),
+  pointAdd: (a, b) => orThrow(tiny.pointAdd(a, b, true), 'pointAdd'),
+  pointMultiply: (p, t) => orThrow(tiny.pointMultiply(p, t, true), 'pointMultiply'),
+  privateAdd: (sk, t) => orThrow(tiny.privateAdd(sk, t), 'privateAdd'),
+  sign: (digest, sk) => tiny.sign(digest, sk),
+  verify: (sig, digest, pk) => tiny.verify(digest, pk, sig, true),
+};
+
 const tick = (): Promise<void> =>
   new Promise((resolve) => {
     setImmediate(resolve);
   });
 
-async function boltkitOpens(): Promise<{ perSec: number; bytesPerChannel: number }> {
+async function boltkitOpens(
+  crypto: CryptoBackend,
+): Promise<{ perSec: number; bytesPerChannel: number }> {
   const chain = new TestChain();
   // One mature coinbase coin per channel, so no funding waits for a change output.
   chain.mineBlocks(101 + CHANNELS);
-  const a = new BoltkitNode({ seed: 31, name: 'a', chain, loopIntervalMs: 60_000 });
-  const b = new BoltkitNode({ seed: 32, name: 'b', chain, loopIntervalMs: 60_000 });
+  const a = new BoltkitNode({ seed: 31, name: 'a', chain, loopIntervalMs: 60_000, crypto });
+  const b = new BoltkitNode({ seed: 32, name: 'b', chain, loopIntervalMs: 60_000, crypto });
   const pipe = Pipe.connect(a.peerManager, b.peerManager, 'bench');
   const until = async (pred: () => boolean, what: string): Promise<void> => {
     for (let i = 0; i < 10_000; i++) {
@@ -107,16 +134,32 @@ async function ldkOpens(): Promise<{ perSec: number; bytesPerChannel: number }> 
 export async function run(): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   const note = `${CHANNELS} channels of ${VALUE_SAT} sat, opened one at a time`;
-  const bk = await boltkitOpens();
+  const bk = await boltkitOpens(nobleBackend);
+  const bkTiny = await boltkitOpens(tinyBackend);
   const ldk = await ldkOpens();
   results.push(
     { group: GROUP, name: 'opens per second', impl: 'boltkit (noble)', opsPerSec: bk.perSec, note },
+    {
+      group: GROUP,
+      name: 'opens per second',
+      impl: 'boltkit (tiny-secp256k1 WASM)',
+      opsPerSec: bkTiny.perSec,
+      note,
+    },
     { group: GROUP, name: 'opens per second', impl: 'LDK 0.1 WASM', opsPerSec: ldk.perSec, note },
     {
       group: GROUP,
       name: 'memory per open channel',
       impl: 'boltkit (noble)',
       value: bk.bytesPerChannel / 1024,
+      unit: 'KiB',
+      note: 'JS heap + array buffers, both nodes',
+    },
+    {
+      group: GROUP,
+      name: 'memory per open channel',
+      impl: 'boltkit (tiny-secp256k1 WASM)',
+      value: bkTiny.bytesPerChannel / 1024,
       unit: 'KiB',
       note: 'JS heap + array buffers, both nodes',
     },

@@ -11,6 +11,8 @@
  * tests wait on conditions with `waitFor`.
  */
 import type { BroadcasterInterface } from '../../../src/chain/broadcaster.js';
+import type { CryptoBackend } from '../../../src/crypto/backend.js';
+import { nobleBackend } from '../../../src/crypto/noble.js';
 import { ChainMonitor } from '../../../src/chain/chain-monitor.js';
 import type { FeeEstimator } from '../../../src/chain/fee-estimator.js';
 import { ChannelManager } from '../../../src/channel-manager/channel-manager.js';
@@ -52,6 +54,8 @@ export interface BoltkitNodeOptions {
   readonly loopIntervalMs?: number;
   /** Keep log records at or above debug; only warn and error by default (benchmarks). */
   readonly verbose?: boolean;
+  /** The crypto backend of every component; noble by default. */
+  readonly crypto?: CryptoBackend;
 }
 
 const MAX_LOG_LINES = 5000;
@@ -82,7 +86,8 @@ export class BoltkitNode {
     this.#policy = options.inboundChannels ?? 'accept';
     const seed =
       typeof options.seed === 'number' ? new Uint8Array(32).fill(options.seed) : options.seed;
-    this.keys = new KeysManager(seed, 1_700_000_000, 0);
+    const crypto = options.crypto ?? nobleBackend;
+    this.keys = new KeysManager(seed, 1_700_000_000, 0, { crypto });
     const verbose = options.verbose ?? false;
     const logger = {
       log: (r: LogRecord): void => {
@@ -94,7 +99,12 @@ export class BoltkitNode {
     const broadcaster = options.broadcaster ?? options.chain.createBroadcaster();
     this.store = options.store ?? new MemoryKVStore();
     this.persister = new KVStoreMonitorPersister(this.store, { logger });
-    this.chainMonitor = new ChainMonitor({ persister: this.persister, broadcaster, logger });
+    this.chainMonitor = new ChainMonitor({
+      persister: this.persister,
+      broadcaster,
+      logger,
+      crypto,
+    });
     this.persister.setCompletionTarget(this.chainMonitor);
     const feerate = options.feerateSatPerKw ?? 253;
     const feeEstimator: FeeEstimator = { getEstSatPer1000Weight: () => feerate };
@@ -107,6 +117,7 @@ export class BoltkitNode {
       ...(options.config === undefined ? {} : { config: options.config }),
       bestBlock: options.chain.tip,
       network: 'regtest',
+      crypto,
     });
     this.peerManager = new PeerManager({
       nodeSigner: this.keys,
@@ -114,6 +125,7 @@ export class BoltkitNode {
       chainHash: chainHashOf('regtest'),
       channelMessageHandler: this.channelManager,
       logger,
+      crypto,
       now: () => Date.now(),
     });
     const feed = options.feedStyle ?? 'listen';
