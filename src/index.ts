@@ -101,7 +101,12 @@ export type { Block, BlockHeader } from './chain/block.js';
 export { decodeBlock, decodeBlockHeader, blockHash } from './chain/block.js';
 export type { OutPoint } from './chain/outpoint.js';
 export { parseOutPoint, formatOutPoint } from './chain/outpoint.js';
-export type { Watch, ChannelMonitor, ChannelMonitorUpdate, MonitorEvent } from './chain/watch.js';
+export type {
+  Watch,
+  ChannelMonitor as WatchedChannelMonitor,
+  ChannelMonitorUpdate,
+  MonitorEvent,
+} from './chain/watch.js';
 export { ChannelMonitorUpdateStatus } from './chain/watch.js';
 
 // Invoices (BOLT 11).
@@ -136,7 +141,7 @@ export { InvalidStoreKeyError, PersistenceError } from './persist/errors.js';
 export { ChainMonitor } from './chain/chain-monitor.js';
 export type { ChainMonitorOptions } from './chain/chain-monitor.js';
 export type { Persist } from './chain/persist.js';
-export { ANTI_REORG_DELAY } from './chain/channel-monitor.js';
+export { ChannelMonitor, ANTI_REORG_DELAY } from './chain/channel-monitor.js';
 export type { ChannelMonitorDeps } from './chain/channel-monitor.js';
 export { KVStoreMonitorPersister, readChannelMonitors } from './persist/monitor-persister.js';
 export type {

@@ -19,6 +19,8 @@ describe('public API', () => {
       'ErrorCode',
       'nobleBackend',
       'ChannelMonitorUpdateStatus',
+      'ChannelMonitor',
+      'ChainMonitor',
       'ConfirmationTarget',
       'ChainMonitor',
       'KVStoreMonitorPersister',
