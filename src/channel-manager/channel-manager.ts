@@ -300,6 +300,7 @@ export class ChannelManager
       confirmedBlockHash: undefined,
       stopped: false,
       closeReason: undefined,
+      shutdownInitiatedLocally: false,
     };
     this.#entries.push(entry);
     return entry;
@@ -363,6 +364,7 @@ export class ChannelManager
       this.#forceClose(entry, { type: 'HolderForceClosed' }, 'closed by the host');
       return;
     }
+    if (!entry.channel.state.shutdownReceived) entry.shutdownInitiatedLocally = true;
     this.#run(entry, () => entry.channel.initiateShutdown());
   }
 
@@ -452,6 +454,8 @@ export class ChannelManager
         fundingScript: e.fundingScript,
         fundingOutpoint: e.fundingOutpoint,
         confirmedBlockHash: e.confirmedBlockHash,
+        shutdownInitiatedLocally: e.shutdownInitiatedLocally,
+        closeReason: e.closeReason,
       })),
       closed: [...this.#closed.values()],
       pendingEvents: this.#pendingEvents,
@@ -484,6 +488,13 @@ export class ChannelManager
       { entries, closed, pendingEvents: events },
     );
     for (const [outpoint, update] of staleUpdates) args.watch.updateChannel(outpoint, update);
+    // A monitor read back from storage is durable: what a write in progress held (messages, a
+    // `ChannelClosed`) goes out now.
+    for (const entry of entries) {
+      const outpoint = entry.fundingOutpoint;
+      if (outpoint === undefined || !entry.channel.state.monitorUpdateInProgress) continue;
+      manager.channelMonitorUpdated(outpoint, entry.channel.state.nextMonitorUpdateId - 1n);
+    }
     return manager;
   }
 
@@ -536,11 +547,12 @@ export class ChannelManager
     }
     for (const entry of [...this.#entries]) {
       if (entry.counterpartyNodeId !== nodeId) continue;
-      entry.closeReason ??= isFunded(entry.channel.state)
-        ? undefined
-        : { type: 'DisconnectedPeer' };
+      // A reason already set belongs to a close whose event is still held: it stays.
+      const known = entry.closeReason !== undefined;
+      if (!known && !isFunded(entry.channel.state))
+        entry.closeReason = { type: 'DisconnectedPeer' };
       this.#run(entry, () => entry.channel.peerDisconnected());
-      if (this.#entries.includes(entry)) entry.closeReason = undefined;
+      if (!known && this.#entries.includes(entry)) entry.closeReason = undefined;
     }
     this.#pendingMessages = this.#pendingMessages.filter((m) => m.nodeId !== nodeId);
   }
@@ -781,10 +793,17 @@ export class ChannelManager
     this.#absorb(entry, output);
   }
 
+  /**
+   * Fails the channel with `reason` for its `ChannelClosed`. The reason stays on the entry until
+   * that event comes out, which a monitor write in progress may delay past this call; a channel
+   * already closed keeps the reason it closed with.
+   */
   #forceClose(entry: ChannelEntry, reason: ClosureReason, text: string): void {
-    entry.closeReason = reason;
+    const closed = (): boolean => entry.channel.phase === ChannelPhase.Closed;
+    const wasOpen = !closed();
+    if (wasOpen) entry.closeReason = reason;
     this.#run(entry, () => entry.channel.forceClose(text));
-    entry.closeReason = undefined;
+    if (wasOpen && !closed()) entry.closeReason = undefined;
   }
 
   /** Files one channel call's output: messages, monitor updates, then events. */
@@ -884,7 +903,7 @@ export class ChannelManager
         this.#broadcaster.broadcastTransactions([e.closingTx]);
         entry.closeReason ??= {
           type: 'CooperativeClosure',
-          locallyInitiated: state.shutdownSent && !state.shutdownReceived,
+          locallyInitiated: entry.shutdownInitiatedLocally,
         };
         return;
       case 'ChannelClosed':

@@ -7,7 +7,13 @@
 import type { BestBlock } from '../chain/best-block.js';
 import { decodeOutPoint, encodeOutPoint, type OutPoint } from '../chain/outpoint.js';
 import { displayHexToHash, hashToDisplayHex } from '../chain/txid.js';
-import { decodeEvent, encodeEvent } from '../events/event-codec.js';
+import type { ClosureReason } from '../events/closure-reason.js';
+import {
+  decodeClosureReason,
+  decodeEvent,
+  encodeClosureReason,
+  encodeEvent,
+} from '../events/event-codec.js';
 import type { Event } from '../events/event.js';
 import { fromHex, toHex } from '../util/bytes.js';
 import { DecodeError } from '../util/errors.js';
@@ -24,6 +30,10 @@ export interface StoredChannel {
   readonly fundingScript: Uint8Array | undefined;
   readonly fundingOutpoint: OutPoint | undefined;
   readonly confirmedBlockHash: string | undefined;
+  /** Absent from bytes written before it existed: `false`. */
+  readonly shutdownInitiatedLocally: boolean;
+  /** The reason a held `ChannelClosed` will report (see `ChannelEntry.closeReason`). */
+  readonly closeReason: ClosureReason | undefined;
 }
 
 export interface StoredClosed {
@@ -90,6 +100,9 @@ export function encodeManager(m: StoredManager): Uint8Array {
       v,
       c.confirmedBlockHash === undefined ? undefined : displayHexToHash(c.confirmedBlockHash),
     );
+    // Later fields are appended; a reader of older bytes finds none and takes the defaults.
+    v.u8(c.shutdownInitiatedLocally ? 1 : 0);
+    optional(v, c.closeReason === undefined ? undefined : encodeClosureReason(c.closeReason));
     record(T_CHANNEL, v.finish());
   }
   for (const c of m.closed) {
@@ -136,6 +149,15 @@ export function decodeManager(bytes: Uint8Array): StoredManager {
         const fundingScript = readOptional(v, 'funding script');
         const outpoint = readOptional(v, 'funding outpoint');
         const hash = readOptional(v, 'confirmation block');
+        let shutdownInitiatedLocally = false;
+        let closeReason: ClosureReason | undefined;
+        if (v.remaining() > 0) {
+          const flags = v.u8('channel flags');
+          if (flags > 1) throw new DecodeError('ChannelManager: unknown channel flags');
+          shutdownInitiatedLocally = flags === 1;
+          const reason = readOptional(v, 'close reason');
+          closeReason = reason === undefined ? undefined : decodeClosureReason(reason);
+        }
         channels.push({
           counterpartyNodeId,
           temporaryChannelId,
@@ -143,6 +165,8 @@ export function decodeManager(bytes: Uint8Array): StoredManager {
           fundingScript,
           fundingOutpoint: outpoint === undefined ? undefined : decodeOutPoint(outpoint),
           confirmedBlockHash: hash === undefined ? undefined : hashToDisplayHex(hash),
+          shutdownInitiatedLocally,
+          closeReason,
         });
         break;
       }

@@ -56,7 +56,8 @@ export function restoreChannels(
       inProgressUpdates: 0,
       confirmedBlockHash: c.confirmedBlockHash,
       stopped: false,
-      closeReason: undefined,
+      closeReason: c.closeReason,
+      shutdownInitiatedLocally: c.shutdownInitiatedLocally,
     };
     const outpoint = c.fundingOutpoint;
     if (outpoint === undefined) {

@@ -26,8 +26,17 @@ export interface ChannelEntry {
   confirmedBlockHash: string | undefined;
   /** The `Watch` failed for good: the channel is never operated again. */
   stopped: boolean;
-  /** The reason the next `ChannelClosed` reports, when the manager knows better than the channel. */
+  /**
+   * The reason the next `ChannelClosed` reports, when the manager knows better than the channel.
+   * Kept until that event comes out: a monitor write in progress holds it back (and it is
+   * stored with the entry, since a restart may come first).
+   */
   closeReason: ClosureReason | undefined;
+  /**
+   * Our `shutdown` went out before the peer's arrived (the host called `closeChannel`): a
+   * cooperative close is then locally initiated (LDK `ClosureReason::CooperativeClosure`).
+   */
+  shutdownInitiatedLocally: boolean;
 }
 
 /** A funded channel that went to chain: answered with "awaiting unilateral close". */

@@ -63,7 +63,8 @@ class Records {
   }
 }
 
-function encodeReason(reason: ClosureReason): Uint8Array {
+/** The bytes of a `ClosureReason` (also stored by the `ChannelManager` for a pending close). */
+export function encodeClosureReason(reason: ClosureReason): Uint8Array {
   const n = CLOSURE_REASON_TYPES.indexOf(reason.type);
   const r = new Records().add(0, u32Bytes(n));
   if (reason.type === 'CounterpartyForceClosed') r.add(1, text.encode(reason.peerMsg));
@@ -109,7 +110,7 @@ export function encodeEvent(event: Event): Uint8Array {
     case 'ChannelClosed':
       r.add(0, fromHex(event.channelId, 32))
         .add(2, u128Bytes(event.userChannelId))
-        .add(4, encodeReason(event.reason))
+        .add(4, encodeClosureReason(event.reason))
         .add(
           6,
           event.counterpartyNodeId === undefined
@@ -189,7 +190,8 @@ class Fields {
   }
 }
 
-function decodeReason(bytes: Uint8Array): ClosureReason {
+/** Reads what `encodeClosureReason` wrote; `DecodeError` for malformed bytes. */
+export function decodeClosureReason(bytes: Uint8Array): ClosureReason {
   const f = new Fields(readRecords(bytes, [0, 1]), 'ClosureReason');
   const type = CLOSURE_REASON_TYPES[f.u32(0)];
   switch (type) {
@@ -265,7 +267,7 @@ export function decodeEvent(bytes: Uint8Array): Event {
         type: 'ChannelClosed',
         channelId: x.hex(0, 32),
         userChannelId: x.u128(2),
-        reason: decodeReason(x.bytes(4)),
+        reason: decodeClosureReason(x.bytes(4)),
         counterpartyNodeId: x.has(6) ? x.hex(6, 33) : undefined,
         channelCapacitySat: x.has(8) ? x.u64(8) : undefined,
       };

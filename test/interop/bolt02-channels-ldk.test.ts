@@ -208,8 +208,8 @@ describe('BOLT 2 channels between boltkit and LDK 0.1 over TCP', () => {
       await closeAndConfirm(id, 'closing');
       const ours = bk.eventsOf('ChannelClosed').find((e) => e.channelId === id)!;
       expect(ours.reason.type).toBe('CooperativeClosure');
-      // See the it.todo below for boltkit's own reason when it initiated.
-      if (closer === 'ldk') expect(ours.reason).toMatchObject({ locallyInitiated: false });
+      // Locally initiated on boltkit's side exactly when boltkit called closeChannel.
+      expect(ours.reason).toMatchObject({ locallyInitiated: closer === 'boltkit' });
       expect(ldkClosedReason(id)).toMatch(
         closer === 'boltkit' ? /CounterpartyInitiatedCooperativeClosure/ : /LocallyInitiated/,
       );
@@ -222,20 +222,12 @@ describe('BOLT 2 channels between boltkit and LDK 0.1 over TCP', () => {
       else ldk.forceCloseBroadcastingLatestTxn(id, bk.nodeId);
       await closeAndConfirm(id, 'commitment');
       const ours = bk.eventsOf('ChannelClosed').find((e) => e.channelId === id)!;
-      // See the it.todo below for boltkit's reason when it force-closed itself.
-      if (closer === 'ldk') expect(ours.reason.type).toBe('CounterpartyForceClosed');
+      expect(ours.reason.type).toBe(
+        closer === 'boltkit' ? 'HolderForceClosed' : 'CounterpartyForceClosed',
+      );
       expect(ldkClosedReason(id)).toBe(
         closer === 'boltkit' ? 'CounterpartyForceClosed' : 'HolderForceClosed',
       );
     });
   }
-
-  it.todo(
-    "boltkit's ChannelClosed after its own closeChannel says locallyInitiated: true (the manager " +
-      'derives it from shutdownSent && !shutdownReceived when the closing tx is ready, always false by then)',
-  );
-  it.todo(
-    "boltkit's ChannelClosed after forceCloseBroadcastingLatestTxn says HolderForceClosed (the " +
-      "manager reports ProcessingError with err 'force-closed by the host')",
-  );
 });
