@@ -17,22 +17,14 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import type { BestBlock } from '../chain/best-block.js';
-import { bestBlockFromHeader, checkHeight } from '../chain/best-block.js';
-import { decodeBlockHeader, type Block } from '../chain/block.js';
+import { checkHeight } from '../chain/best-block.js';
+import type { Block } from '../chain/block.js';
 import type { BroadcasterInterface } from '../chain/broadcaster.js';
-import { ChannelMonitor } from '../chain/channel-monitor.js';
 import type { Confirm, RelevantTxid } from '../chain/confirm.js';
 import type { FeeEstimator } from '../chain/fee-estimator.js';
 import type { Listen, TransactionData } from '../chain/listen.js';
 import { formatOutPoint, outPointsEqual, type OutPoint } from '../chain/outpoint.js';
-import { computeTxid, hashToDisplayHex } from '../chain/txid.js';
-import {
-  ChannelMonitorUpdateStatus,
-  type ChannelMonitor as WatchedMonitor,
-  type ChannelMonitorUpdate,
-  type MonitorEvent,
-  type Watch,
-} from '../chain/watch.js';
+import type { ChannelMonitor as WatchedMonitor, Watch } from '../chain/watch.js';
 import type { CryptoBackend } from '../crypto/backend.js';
 import { nobleBackend } from '../crypto/noble.js';
 import type { ClosureReason } from '../events/closure-reason.js';
@@ -40,33 +32,35 @@ import type { Event } from '../events/event.js';
 import type { KeysInterface } from '../keys/keys-interface.js';
 import { chainHashOf, type ChainName } from '../peer-manager/chain-hash.js';
 import type { ChannelMessageHandler, OutgoingMessage } from '../peer-manager/handlers.js';
-import { fromHex, toHex } from '../util/bytes.js';
+import { toHex } from '../util/bytes.js';
 import { APIMisuseError, ChannelUnavailableError } from '../util/errors.js';
 import { nullLogger, type Logger } from '../util/logger.js';
 import { Features } from '../wire/features.js';
-import { isUnknownMessage, type Message, type UnknownMessage } from '../wire/message.js';
-import type { OpenChannelMessage } from '../wire/messages/channel-establish.js';
+import type { Message, UnknownMessage } from '../wire/message.js';
 import type { InitMessage } from '../wire/messages/setup.js';
 import { Channel, type ChannelOptions } from './channel/channel.js';
 import type { ChannelOutput } from './channel/context.js';
 import { ChannelError, errorMessageFor, warningMessageFor } from './channel/errors.js';
-import type { ChannelEvent, ClosureKind } from './channel/events.js';
+import type { ChannelEvent } from './channel/events.js';
 import type { SendHtlcRequest } from './channel/htlc-add.js';
-import { AWAITING_UNILATERAL_CLOSE_ERROR } from './channel/reestablish.js';
 import { ChannelPhase, isFunded } from './channel/state.js';
 import { channelDetailsOf, type ChannelDetails } from './channel-details.js';
 import { channelConfigFor, resolveUserConfig, type UserConfig } from './config.js';
 import { checkFundingTransaction } from './funding-check.js';
-import {
-  channelIdOf,
-  closureReasonOf,
-  parseChannelIdHex,
-  parseNodeIdHex,
-  peerText,
-} from './manager-helpers.js';
-import type { ChannelEntry, ClosedChannel, ManagerSnapshot } from './manager-state.js';
+import { parseChannelIdHex, parseNodeIdHex } from './manager-helpers.js';
+import type { ChannelEntry, ManagerSnapshot } from './manager-state.js';
 import { decodeManager, encodeManager } from './manager-codec.js';
 import { restoreChannels } from './manager-read.js';
+import {
+  bestBlockUpdated,
+  blockDisconnected,
+  relevantTxids,
+  transactionsConfirmed,
+  transactionUnconfirmed,
+} from './manager-chain.js';
+import type { InboundRequest, ManagerContext } from './manager-context.js';
+import { absorb, onMonitorEvent } from './manager-events.js';
+import { acceptOpen, routeChannelMessage } from './manager-routing.js';
 import { serializeChannel } from './channel/serialize.js';
 
 export interface ChannelManagerOptions {
@@ -83,12 +77,6 @@ export interface ChannelManagerOptions {
   readonly crypto?: CryptoBackend;
 }
 
-/** An open request waiting for the host (manual acceptance). */
-interface InboundRequest {
-  readonly counterpartyNodeId: string;
-  readonly open: OpenChannelMessage;
-}
-
 interface ManagerEvents {
   event: [Event];
 }
@@ -98,65 +86,84 @@ export class ChannelManager
   extends EventEmitter<ManagerEvents>
   implements ChannelMessageHandler, Listen, Confirm
 {
-  readonly #watch: Watch;
-  readonly #broadcaster: BroadcasterInterface;
-  readonly #keys: KeysInterface;
-  readonly #feeEstimator: FeeEstimator;
-  readonly #logger: Logger;
-  readonly #crypto: CryptoBackend;
-  readonly #config: UserConfig;
-  readonly #network: ChainName;
-  #bestBlock: BestBlock;
-  #entries: ChannelEntry[] = [];
-  readonly #closed = new Map<string, ClosedChannel>();
-  readonly #peers = new Map<string, Features>();
-  readonly #inbound = new Map<string, InboundRequest>();
+  readonly #ctx: ManagerContext;
   #pendingEvents: Event[] = [];
   #pendingMessages: OutgoingMessage[] = [];
-  #htlcEvents: ChannelEvent[] = [];
   #needsPersistence = true;
 
   constructor(options: ChannelManagerOptions, snapshot?: ManagerSnapshot) {
     super();
-    this.#watch = options.watch;
-    this.#broadcaster = options.broadcaster;
-    this.#keys = options.keys;
-    this.#feeEstimator = options.feeEstimator;
-    this.#logger = options.logger ?? nullLogger;
-    this.#crypto = options.crypto ?? nobleBackend;
-    this.#config = resolveUserConfig(options.config);
-    this.#network = options.network ?? 'bitcoin';
     checkHeight(options.bestBlock.height);
-    this.#bestBlock = options.bestBlock;
-    if (snapshot !== undefined) {
-      this.#entries = [...snapshot.entries];
-      for (const c of snapshot.closed) this.#closed.set(c.channelId, c);
-      this.#pendingEvents = [...snapshot.pendingEvents];
-    }
+    this.#ctx = {
+      watch: options.watch,
+      broadcaster: options.broadcaster,
+      keys: options.keys,
+      feeEstimator: options.feeEstimator,
+      logger: options.logger ?? nullLogger,
+      crypto: options.crypto ?? nobleBackend,
+      config: resolveUserConfig(options.config),
+      network: options.network ?? 'bitcoin',
+      bestBlock: options.bestBlock,
+      entries: snapshot === undefined ? [] : [...snapshot.entries],
+      closed: new Map((snapshot?.closed ?? []).map((c) => [c.channelId, c])),
+      peers: new Map(),
+      inbound: new Map(),
+      htlcEvents: [],
+      markDirty: () => {
+        this.#needsPersistence = true;
+      },
+      log: (level, message, peerId, channelId) => {
+        this.#log(level, message, peerId, channelId);
+      },
+      send: (nodeId, message) => {
+        this.#pendingMessages.push({ nodeId, message });
+      },
+      queueEvent: (event) => {
+        this.#queueEvent(event);
+      },
+      channelOptions: (config, trusted0conf) => this.channelOptions(config, trusted0conf),
+      newEntry: (channel, nodeId, config) => this.#newEntry(channel, nodeId, config),
+      run: (entry, fn) => {
+        this.#run(entry, fn);
+      },
+      absorb: (entry, output) => {
+        absorb(this.#ctx, entry, output);
+      },
+      forceClose: (entry, reason, text) => {
+        this.#forceClose(entry, reason, text);
+      },
+      processPendingEvents: () => {
+        this.processPendingEvents();
+      },
+      channelMonitorUpdated: (outpoint, updateId) => {
+        this.channelMonitorUpdated(outpoint, updateId);
+      },
+    };
+    if (snapshot !== undefined) this.#pendingEvents = [...snapshot.pendingEvents];
   }
 
   // ---- Host API ----------------------------------------------------------------------------
 
   /** Our node id, lowercase hex. */
   getOurNodeId(): string {
-    return toHex(this.#keys.getNodeId());
+    return toHex(this.#ctx.keys.getNodeId());
   }
 
   currentBestBlock(): BestBlock {
-    return this.#bestBlock;
+    return this.#ctx.bestBlock;
   }
 
   /** The `UserConfig` in force. */
   get config(): UserConfig {
-    return this.#config;
+    return this.#ctx.config;
   }
 
   /** The options a `Channel` gets; `trusted0conf` for a zero-conf accept. */
-  channelOptions(config: UserConfig = this.#config, trusted0conf = false): ChannelOptions {
+  channelOptions(config: UserConfig = this.#ctx.config, trusted0conf = false): ChannelOptions {
     return {
-      keys: this.#keys,
-      feeEstimator: this.#feeEstimator,
-      crypto: this.#crypto,
+      keys: this.#ctx.keys,
+      feeEstimator: this.#ctx.feeEstimator,
+      crypto: this.#ctx.crypto,
       config: channelConfigFor(config, trusted0conf),
     };
   }
@@ -177,8 +184,8 @@ export class ChannelManager
     const nodeId = parseNodeIdHex(theirNodeId);
     const config =
       overrideConfig === undefined
-        ? this.#config
-        : resolveUserConfig({ ...this.#config, ...overrideConfig });
+        ? this.#ctx.config
+        : resolveUserConfig({ ...this.#ctx.config, ...overrideConfig });
     if (typeof valueSat !== 'bigint' || typeof pushMsat !== 'bigint') {
       throw new APIMisuseError('createChannel: valueSat and pushMsat must be bigints');
     }
@@ -193,13 +200,13 @@ export class ChannelManager
     if (pushMsat < 0n || pushMsat > valueSat * 1000n) {
       throw new APIMisuseError('createChannel: pushMsat must be between 0 and the channel value');
     }
-    const theirFeatures = this.#peers.get(nodeId);
+    const theirFeatures = this.#ctx.peers.get(nodeId);
     if (theirFeatures === undefined) {
       throw new ChannelUnavailableError(`createChannel: peer ${nodeId} is not connected`);
     }
     const { channel, output } = Channel.openOutbound(
       {
-        chainHash: chainHashOf(this.#network),
+        chainHash: chainHashOf(this.#ctx.network),
         fundingValueSat: valueSat,
         pushMsat,
         userChannelId,
@@ -208,7 +215,7 @@ export class ChannelManager
       this.channelOptions(config, config.trustedPeers0conf.includes(nodeId)),
     );
     const entry = this.#newEntry(channel, nodeId, config);
-    this.#absorb(entry, output);
+    absorb(this.#ctx, entry, output);
     return channel.channelId;
   }
 
@@ -245,11 +252,11 @@ export class ChannelManager
   #takeRequest(temporaryChannelId: string, counterpartyNodeId: string): InboundRequest {
     const id = parseChannelIdHex(temporaryChannelId);
     const nodeId = parseNodeIdHex(counterpartyNodeId);
-    const request = this.#inbound.get(`${nodeId}:${id}`);
+    const request = this.#ctx.inbound.get(`${nodeId}:${id}`);
     if (request === undefined) {
       throw new ChannelUnavailableError(`no pending open_channel ${id} from ${nodeId}`, id);
     }
-    this.#inbound.delete(`${nodeId}:${id}`);
+    this.#ctx.inbound.delete(`${nodeId}:${id}`);
     return request;
   }
 
@@ -263,29 +270,7 @@ export class ChannelManager
       throw new APIMisuseError('userChannelId must be a u128 bigint');
     }
     const request = this.#takeRequest(temporaryChannelId, counterpartyNodeId);
-    this.#acceptOpen(request.counterpartyNodeId, request.open, userChannelId, trusted0conf);
-  }
-
-  #acceptOpen(
-    nodeId: string,
-    open: OpenChannelMessage,
-    userChannelId: bigint,
-    trusted0conf: boolean,
-  ): void {
-    const theirFeatures = this.#peers.get(nodeId) ?? Features.empty();
-    try {
-      const { channel, output } = Channel.acceptInbound(
-        open,
-        { chainHash: chainHashOf(this.#network), userChannelId, theirFeatures },
-        this.channelOptions(this.#config, trusted0conf),
-      );
-      const entry = this.#newEntry(channel, nodeId, this.#config);
-      this.#absorb(entry, output);
-    } catch (e) {
-      if (!(e instanceof ChannelError)) throw e;
-      this.#log('info', `refused open_channel: ${e.message}`, nodeId);
-      this.#send(nodeId, errorMessageFor(open.temporaryChannelId, e.message));
-    }
+    acceptOpen(this.#ctx, request.counterpartyNodeId, request.open, userChannelId, trusted0conf);
   }
 
   #newEntry(channel: Channel, nodeId: string, config: UserConfig): ChannelEntry {
@@ -302,7 +287,7 @@ export class ChannelManager
       closeReason: undefined,
       shutdownInitiatedLocally: false,
     };
-    this.#entries.push(entry);
+    this.#ctx.entries.push(entry);
     return entry;
   }
 
@@ -328,11 +313,11 @@ export class ChannelManager
 
   /** Every channel we know, open or opening. */
   listChannels(): ChannelDetails[] {
-    return this.#entries.map((e) =>
+    return this.#ctx.entries.map((e) =>
       channelDetailsOf(e.channel, {
         counterpartyNodeId: e.counterpartyNodeId,
-        bestHeight: this.#bestBlock.height,
-        connected: this.#peers.has(e.counterpartyNodeId),
+        bestHeight: this.#ctx.bestBlock.height,
+        connected: this.#ctx.peers.has(e.counterpartyNodeId),
         config: e.config,
       }),
     );
@@ -376,7 +361,7 @@ export class ChannelManager
 
   /** Force-closes every channel. */
   forceCloseAllChannelsBroadcastingLatestTxn(): void {
-    for (const entry of [...this.#entries]) {
+    for (const entry of [...this.#ctx.entries]) {
       this.#forceClose(entry, { type: 'HolderForceClosed' }, 'force-closed by the host');
     }
   }
@@ -387,8 +372,8 @@ export class ChannelManager
    */
   timerTickOccurred(): void {
     this.processPendingEvents();
-    for (const entry of [...this.#entries]) {
-      if (entry.stopped || !this.#peers.has(entry.counterpartyNodeId)) continue;
+    for (const entry of [...this.#ctx.entries]) {
+      if (entry.stopped || !this.#ctx.peers.has(entry.counterpartyNodeId)) continue;
       if (entry.channel.state.awaitingReestablish) continue;
       const feerate = entry.channel.feerateToPropose();
       if (feerate === undefined) continue;
@@ -399,7 +384,8 @@ export class ChannelManager
 
   /** Handles the `Watch`'s monitor events (completions, closes on chain, expiring HTLCs). */
   processPendingEvents(): void {
-    for (const event of this.#watch.releasePendingMonitorEvents()) this.#onMonitorEvent(event);
+    for (const event of this.#ctx.watch.releasePendingMonitorEvents())
+      onMonitorEvent(this.#ctx, event);
   }
 
   /** Returns and forgets the events raised so far, oldest first. */
@@ -427,12 +413,14 @@ export class ChannelManager
    * channel up to `updateId`: releases what was held.
    */
   channelMonitorUpdated(fundingOutpoint: OutPoint, updateId: bigint): void {
-    const entry = this.#entries.find(
+    const entry = this.#ctx.entries.find(
       (e) => e.fundingOutpoint !== undefined && outPointsEqual(e.fundingOutpoint, fundingOutpoint),
     );
     if (entry === undefined) {
       if (
-        [...this.#closed.values()].some((c) => outPointsEqual(c.fundingOutpoint, fundingOutpoint))
+        [...this.#ctx.closed.values()].some((c) =>
+          outPointsEqual(c.fundingOutpoint, fundingOutpoint),
+        )
       )
         return;
       throw new ChannelUnavailableError(
@@ -446,8 +434,8 @@ export class ChannelManager
   /** The persisted form (see `manager-codec.ts`); store it when `getAndClearNeedsPersistence`. */
   serialize(): Uint8Array {
     return encodeManager({
-      bestBlock: this.#bestBlock,
-      channels: this.#entries.map((e) => ({
+      bestBlock: this.#ctx.bestBlock,
+      channels: this.#ctx.entries.map((e) => ({
         counterpartyNodeId: e.counterpartyNodeId,
         temporaryChannelId: e.temporaryChannelId,
         channelBytes: serializeChannel(e.channel),
@@ -457,7 +445,7 @@ export class ChannelManager
         shutdownInitiatedLocally: e.shutdownInitiatedLocally,
         closeReason: e.closeReason,
       })),
-      closed: [...this.#closed.values()],
+      closed: [...this.#ctx.closed.values()],
       pendingEvents: this.#pendingEvents,
     });
   }
@@ -522,7 +510,7 @@ export class ChannelManager
 
   /** @internal The HTLC events of the channels since the last call. */
   internalTakeHtlcEvents(): ChannelEvent[] {
-    return this.#htlcEvents.splice(0);
+    return this.#ctx.htlcEvents.splice(0);
   }
 
   /** @internal The channel itself, for tests. */
@@ -533,26 +521,26 @@ export class ChannelManager
   // ---- ChannelMessageHandler ---------------------------------------------------------------
 
   peerConnected(nodeId: string, init: InitMessage, _inbound: boolean): void {
-    this.#peers.set(nodeId, Features.fromInit(init.globalFeatures, init.features));
-    for (const entry of this.#entries) {
+    this.#ctx.peers.set(nodeId, Features.fromInit(init.globalFeatures, init.features));
+    for (const entry of this.#ctx.entries) {
       if (entry.counterpartyNodeId !== nodeId || entry.stopped) continue;
       this.#run(entry, () => entry.channel.peerConnected());
     }
   }
 
   peerDisconnected(nodeId: string): void {
-    this.#peers.delete(nodeId);
-    for (const [key, r] of this.#inbound) {
-      if (r.counterpartyNodeId === nodeId) this.#inbound.delete(key);
+    this.#ctx.peers.delete(nodeId);
+    for (const [key, r] of this.#ctx.inbound) {
+      if (r.counterpartyNodeId === nodeId) this.#ctx.inbound.delete(key);
     }
-    for (const entry of [...this.#entries]) {
+    for (const entry of [...this.#ctx.entries]) {
       if (entry.counterpartyNodeId !== nodeId) continue;
       // A reason already set belongs to a close whose event is still held: it stays.
       const known = entry.closeReason !== undefined;
       if (!known && !isFunded(entry.channel.state))
         entry.closeReason = { type: 'DisconnectedPeer' };
       this.#run(entry, () => entry.channel.peerDisconnected());
-      if (!known && this.#entries.includes(entry)) entry.closeReason = undefined;
+      if (!known && this.#ctx.entries.includes(entry)) entry.closeReason = undefined;
     }
     this.#pendingMessages = this.#pendingMessages.filter((m) => m.nodeId !== nodeId);
   }
@@ -562,76 +550,7 @@ export class ChannelManager
   }
 
   handleChannelMessage(nodeId: string, message: Message | UnknownMessage): void {
-    if (isUnknownMessage(message)) return;
-    this.#needsPersistence = true;
-    if (message.type === 'open_channel') {
-      this.#handleOpen(nodeId, message);
-      return;
-    }
-    if (message.type === 'warning') {
-      this.#log('warn', `peer warning: ${peerText(message.data)}`, nodeId);
-      return;
-    }
-    const id = channelIdOf(message);
-    if (id === undefined) return;
-    if (message.type === 'error') {
-      const all = /^0+$/.test(id);
-      for (const entry of [...this.#entries]) {
-        if (entry.counterpartyNodeId !== nodeId) continue;
-        if (!all && entry.channel.channelId !== id && entry.temporaryChannelId !== id) continue;
-        entry.closeReason = { type: 'CounterpartyForceClosed', peerMsg: peerText(message.data) };
-        this.#run(entry, () => entry.channel.handleMessage(message));
-      }
-      return;
-    }
-    const closed = this.#closed.get(id);
-    if (closed !== undefined && closed.counterpartyNodeId === nodeId) {
-      this.#send(nodeId, errorMessageFor(closed.channelIdBytes, AWAITING_UNILATERAL_CLOSE_ERROR));
-      return;
-    }
-    const entry = this.#entries.find(
-      (e) =>
-        e.counterpartyNodeId === nodeId &&
-        (e.channel.channelId === id || e.temporaryChannelId === id),
-    );
-    if (entry === undefined) {
-      this.#send(nodeId, errorMessageFor(fromHex(id, 32), 'unknown channel'));
-      return;
-    }
-    if (entry.stopped) return;
-    this.#run(entry, () => entry.channel.handleMessage(message));
-  }
-
-  #handleOpen(nodeId: string, open: OpenChannelMessage): void {
-    const id = toHex(open.temporaryChannelId);
-    const taken =
-      this.#inbound.has(`${nodeId}:${id}`) ||
-      this.#entries.some((e) => e.counterpartyNodeId === nodeId && e.temporaryChannelId === id);
-    if (taken) {
-      this.#send(nodeId, errorMessageFor(open.temporaryChannelId, 'temporary_channel_id reused'));
-      return;
-    }
-    if (open.fundingSatoshis > this.#config.maxChannelSizeSat) {
-      this.#send(nodeId, errorMessageFor(open.temporaryChannelId, 'funding_satoshis too large'));
-      return;
-    }
-    if (this.#config.manuallyAcceptInboundChannels) {
-      this.#inbound.set(`${nodeId}:${id}`, { counterpartyNodeId: nodeId, open });
-      const type = Features.fromBytes(open.channelType ?? new Uint8Array(0));
-      this.#queueEvent({
-        type: 'OpenChannelRequest',
-        temporaryChannelId: id,
-        counterpartyNodeId: nodeId,
-        fundingSat: open.fundingSatoshis,
-        pushMsat: open.pushMsat,
-        channelType:
-          (type.has(22) ? 'anchors_zero_fee_htlc_tx' : 'static_remotekey') +
-          (type.has(50) ? '+zero_conf' : ''),
-        isAnnounced: (open.channelFlags & 1) === 1,
-      });
-      return;
-    }
-    this.#acceptOpen(nodeId, open, 0n, this.#config.trustedPeers0conf.includes(nodeId));
+    routeChannelMessage(this.#ctx, nodeId, message);
   }
 
   // ---- Listen + Confirm ----------------------------------------------------------------------
@@ -646,75 +565,23 @@ export class ChannelManager
   }
 
   blockDisconnected(header: Uint8Array, height: number): void {
-    checkHeight(height);
-    for (const entry of [...this.#entries]) {
-      const at = entry.channel.state.funding?.confirmationHeight;
-      if (at !== undefined && at >= height) this.#fundingReorged(entry);
-    }
-    const prev = decodeBlockHeader(header).prevBlockHash;
-    this.#bestBlock = { blockHash: prev, height: height - 1 };
-    this.#needsPersistence = true;
+    blockDisconnected(this.#ctx, header, height);
   }
 
   transactionsConfirmed(header: Uint8Array, txdata: TransactionData, height: number): void {
-    checkHeight(height);
-    for (const [txIndex, tx] of txdata) {
-      const txid = computeTxid(tx, this.#crypto);
-      for (const entry of [...this.#entries]) {
-        const funding = entry.channel.state.funding;
-        if (funding === undefined || funding.confirmationHeight !== undefined) continue;
-        if (hashToDisplayHex(funding.txid) !== txid || entry.stopped) continue;
-        entry.confirmedBlockHash = bestBlockFromHeader(header, height, this.#crypto).blockHash;
-        this.#run(entry, () => entry.channel.fundingConfirmed({ height, txIndex, fundingTx: tx }));
-      }
-    }
-    this.#needsPersistence = true;
+    transactionsConfirmed(this.#ctx, header, txdata, height);
   }
 
   transactionUnconfirmed(txid: string): void {
-    for (const entry of [...this.#entries]) {
-      const funding = entry.channel.state.funding;
-      if (funding?.confirmationHeight === undefined) continue;
-      if (hashToDisplayHex(funding.txid) === txid) this.#fundingReorged(entry);
-    }
+    transactionUnconfirmed(this.#ctx, txid);
   }
 
   bestBlockUpdated(header: Uint8Array, height: number): void {
-    this.#bestBlock = bestBlockFromHeader(header, height, this.#crypto);
-    for (const entry of [...this.#entries]) {
-      if (entry.stopped) continue;
-      this.#run(entry, () => entry.channel.bestBlockUpdated(height));
-    }
-    this.processPendingEvents();
-    this.#needsPersistence = true;
+    bestBlockUpdated(this.#ctx, header, height);
   }
 
   getRelevantTxids(): RelevantTxid[] {
-    const out: RelevantTxid[] = [];
-    for (const entry of this.#entries) {
-      const at = entry.channel.state.funding?.confirmationHeight;
-      if (at === undefined || entry.confirmedBlockHash === undefined) continue;
-      out.push({
-        txid: hashToDisplayHex(entry.channel.state.funding!.txid),
-        height: at,
-        blockHash: entry.confirmedBlockHash,
-      });
-    }
-    return out;
-  }
-
-  /**
-   * The funding transaction left the best chain. Before `channel_ready` nothing was relied on;
-   * after it, HTLCs may hang on a transaction that may never confirm again, so the channel is
-   * failed (LDK does the same) and the monitor keeps watching.
-   */
-  #fundingReorged(entry: ChannelEntry): void {
-    this.#log('warn', 'funding transaction reorganized out', entry.counterpartyNodeId);
-    this.#forceClose(
-      entry,
-      { type: 'ProcessingError', err: 'funding transaction reorganized out' },
-      'funding transaction reorganized out',
-    );
+    return relevantTxids(this.#ctx);
   }
 
   // ---- Internals -------------------------------------------------------------------------------
@@ -725,7 +592,7 @@ export class ChannelManager
     peerId?: string,
     channelId?: string,
   ): void {
-    this.#logger.log({
+    this.#ctx.logger.log({
       level,
       module: 'channel-manager',
       message,
@@ -747,7 +614,7 @@ export class ChannelManager
   #entry(channelId: string, counterpartyNodeId: string): ChannelEntry {
     const id = parseChannelIdHex(channelId);
     const nodeId = parseNodeIdHex(counterpartyNodeId);
-    const entry = this.#entries.find(
+    const entry = this.#ctx.entries.find(
       (e) =>
         e.counterpartyNodeId === nodeId &&
         (e.channel.channelId === id || e.temporaryChannelId === id),
@@ -761,7 +628,7 @@ export class ChannelManager
 
   #entryById(channelId: string): ChannelEntry {
     const id = parseChannelIdHex(channelId);
-    const entry = this.#entries.find((e) => e.channel.channelId === id);
+    const entry = this.#ctx.entries.find((e) => e.channel.channelId === id);
     if (entry === undefined) throw new ChannelUnavailableError(`no channel ${id}`, id);
     return entry;
   }
@@ -790,7 +657,7 @@ export class ChannelManager
       }
       return;
     }
-    this.#absorb(entry, output);
+    absorb(this.#ctx, entry, output);
   }
 
   /**
@@ -804,182 +671,5 @@ export class ChannelManager
     if (wasOpen) entry.closeReason = reason;
     this.#run(entry, () => entry.channel.forceClose(text));
     if (wasOpen && !closed()) entry.closeReason = undefined;
-  }
-
-  /** Files one channel call's output: messages, monitor updates, then events. */
-  #absorb(entry: ChannelEntry, output: ChannelOutput): void {
-    for (const m of output.messages) this.#send(entry.counterpartyNodeId, m);
-    let completedUpTo: bigint | undefined;
-    for (const update of output.monitorUpdates) {
-      const status = this.#persistUpdate(entry, update);
-      if (status === ChannelMonitorUpdateStatus.Completed && entry.inProgressUpdates === 0) {
-        completedUpTo = update.updateId;
-      } else if (status === ChannelMonitorUpdateStatus.InProgress) {
-        entry.inProgressUpdates++;
-      } else if (status === ChannelMonitorUpdateStatus.UnrecoverableError) {
-        entry.stopped = true;
-        this.#log(
-          'error',
-          'monitor update failed for good: the channel is stopped',
-          entry.counterpartyNodeId,
-          entry.channel.channelId,
-        );
-      }
-    }
-    for (const e of output.events) this.#onChannelEvent(entry, e);
-    if (completedUpTo !== undefined && !entry.stopped) {
-      const id = completedUpTo;
-      this.#run(entry, () => entry.channel.monitorUpdatingCompleted(id));
-    }
-  }
-
-  #persistUpdate(entry: ChannelEntry, update: ChannelMonitorUpdate): ChannelMonitorUpdateStatus {
-    try {
-      if (update.updateId === 0n) {
-        const funding = entry.channel.state.funding!;
-        const outpoint = { txid: hashToDisplayHex(funding.txid), index: funding.outputIndex };
-        const monitor = ChannelMonitor.fromInitialUpdate(update, {
-          keys: this.#keys,
-          crypto: this.#crypto,
-          feeEstimator: this.#feeEstimator,
-          logger: this.#logger,
-        });
-        entry.fundingOutpoint = outpoint;
-        return this.#watch.watchChannel(outpoint, monitor);
-      }
-      if (entry.fundingOutpoint === undefined) {
-        return ChannelMonitorUpdateStatus.UnrecoverableError;
-      }
-      return this.#watch.updateChannel(entry.fundingOutpoint, update);
-    } catch (e) {
-      this.#log(
-        'error',
-        `Watch threw: ${e instanceof Error ? e.message : String(e)}`,
-        entry.counterpartyNodeId,
-        entry.channel.channelId,
-      );
-      return ChannelMonitorUpdateStatus.UnrecoverableError;
-    }
-  }
-
-  #onChannelEvent(entry: ChannelEntry, e: ChannelEvent): void {
-    const nodeId = entry.counterpartyNodeId;
-    const state = entry.channel.state;
-    switch (e.type) {
-      case 'FundingGenerationReady':
-        entry.fundingScript = e.outputScript;
-        this.#queueEvent({
-          type: 'FundingGenerationReady',
-          temporaryChannelId: e.temporaryChannelId,
-          counterpartyNodeId: nodeId,
-          channelValueSat: e.fundingValueSat,
-          outputScript: e.outputScript,
-          userChannelId: e.userChannelId,
-        });
-        return;
-      case 'FundingTxBroadcastSafe':
-        this.#broadcaster.broadcastTransactions([e.fundingTx]);
-        return;
-      case 'ChannelPending':
-        this.#queueEvent({
-          type: 'ChannelPending',
-          channelId: e.channelId,
-          userChannelId: state.userChannelId,
-          formerTemporaryChannelId: entry.temporaryChannelId,
-          counterpartyNodeId: nodeId,
-          fundingTxo: { txid: e.fundingTxid, index: e.fundingOutputIndex },
-        });
-        return;
-      case 'ChannelReady':
-        this.#queueEvent({
-          type: 'ChannelReady',
-          channelId: e.channelId,
-          userChannelId: state.userChannelId,
-          counterpartyNodeId: nodeId,
-          channelType: state.channelType,
-        });
-        return;
-      case 'ClosingTxReady':
-        this.#broadcaster.broadcastTransactions([e.closingTx]);
-        entry.closeReason ??= {
-          type: 'CooperativeClosure',
-          locallyInitiated: entry.shutdownInitiatedLocally,
-        };
-        return;
-      case 'ChannelClosed':
-        this.#onClosed(entry, e.kind, e.reason);
-        return;
-      case 'HtlcReceived':
-      case 'HtlcFulfilled':
-      case 'HtlcFailed':
-        this.#htlcEvents.push(e);
-        return;
-    }
-  }
-
-  #onClosed(entry: ChannelEntry, kind: ClosureKind, text: string): void {
-    const state = entry.channel.state;
-    const reason = closureReasonOf(kind, text, entry.closeReason);
-    this.#entries = this.#entries.filter((e) => e !== entry);
-    if (entry.fundingOutpoint !== undefined && kind !== 'CooperativeClosure') {
-      this.#closed.set(entry.channel.channelId, {
-        channelId: entry.channel.channelId,
-        channelIdBytes: state.channelId.slice(),
-        counterpartyNodeId: entry.counterpartyNodeId,
-        fundingOutpoint: entry.fundingOutpoint,
-      });
-    }
-    this.#queueEvent({
-      type: 'ChannelClosed',
-      channelId: entry.channel.channelId,
-      userChannelId: state.userChannelId,
-      reason,
-      counterpartyNodeId: entry.counterpartyNodeId,
-      channelCapacitySat: state.fundingValueSat,
-    });
-    const fundingTx = state.funding?.tx;
-    if (state.isOutbound && fundingTx !== undefined && entry.fundingOutpoint === undefined) {
-      this.#queueEvent({ type: 'DiscardFunding', channelId: entry.channel.channelId, fundingTx });
-    }
-  }
-
-  #onMonitorEvent(event: MonitorEvent): void {
-    const entry = this.#entries.find(
-      (e) =>
-        e.fundingOutpoint !== undefined && outPointsEqual(e.fundingOutpoint, event.fundingOutpoint),
-    );
-    if (event.type === 'Completed') {
-      if (entry !== undefined)
-        this.channelMonitorUpdated(event.fundingOutpoint, event.monitorUpdateId);
-      return;
-    }
-    if (entry === undefined) return;
-    switch (event.type) {
-      case 'HolderForceClosed':
-        this.#forceClose(
-          entry,
-          { type: 'HolderForceClosed' },
-          'the monitor broadcast our commitment',
-        );
-        return;
-      case 'FundingSpent':
-        this.#forceClose(
-          entry,
-          event.spendKind === 'CooperativeClose'
-            ? { type: 'CooperativeClosure', locallyInitiated: false }
-            : { type: 'CommitmentTxConfirmed' },
-          'the funding output was spent on chain',
-        );
-        return;
-      case 'HtlcExpiringSoon':
-        this.#forceClose(
-          entry,
-          { type: 'HTLCsTimedOut' },
-          'an HTLC is close to its on-chain deadline',
-        );
-        return;
-      case 'FundingSpendReorged':
-        return;
-    }
   }
 }

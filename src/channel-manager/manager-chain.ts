@@ -1,0 +1,96 @@
+/**
+ * The `ChannelManager`'s chain sync (LDK `Listen` and `Confirm`): funding confirmations and
+ * their depth, the best block, and funding transactions reorganized out of the chain.
+ */
+import { bestBlockFromHeader, checkHeight } from '../chain/best-block.js';
+import { decodeBlockHeader } from '../chain/block.js';
+import type { RelevantTxid } from '../chain/confirm.js';
+import type { TransactionData } from '../chain/listen.js';
+import { computeTxid, hashToDisplayHex } from '../chain/txid.js';
+import type { ManagerContext } from './manager-context.js';
+import type { ChannelEntry } from './manager-state.js';
+
+/** `Listen.blockDisconnected`: fundings confirmed at or above `height` are reorganized out. */
+export function blockDisconnected(ctx: ManagerContext, header: Uint8Array, height: number): void {
+  checkHeight(height);
+  for (const entry of [...ctx.entries]) {
+    const at = entry.channel.state.funding?.confirmationHeight;
+    if (at !== undefined && at >= height) fundingReorged(ctx, entry);
+  }
+  const prev = decodeBlockHeader(header).prevBlockHash;
+  ctx.bestBlock = { blockHash: prev, height: height - 1 };
+  ctx.markDirty();
+}
+
+/** `Confirm.transactionsConfirmed`: a funding transaction among `txdata` confirms its channel. */
+export function transactionsConfirmed(
+  ctx: ManagerContext,
+  header: Uint8Array,
+  txdata: TransactionData,
+  height: number,
+): void {
+  checkHeight(height);
+  for (const [txIndex, tx] of txdata) {
+    const txid = computeTxid(tx, ctx.crypto);
+    for (const entry of [...ctx.entries]) {
+      const funding = entry.channel.state.funding;
+      if (funding === undefined || funding.confirmationHeight !== undefined) continue;
+      if (hashToDisplayHex(funding.txid) !== txid || entry.stopped) continue;
+      entry.confirmedBlockHash = bestBlockFromHeader(header, height, ctx.crypto).blockHash;
+      ctx.run(entry, () => entry.channel.fundingConfirmed({ height, txIndex, fundingTx: tx }));
+    }
+  }
+  ctx.markDirty();
+}
+
+/** `Confirm.transactionUnconfirmed`. */
+export function transactionUnconfirmed(ctx: ManagerContext, txid: string): void {
+  for (const entry of [...ctx.entries]) {
+    const funding = entry.channel.state.funding;
+    if (funding?.confirmationHeight === undefined) continue;
+    if (hashToDisplayHex(funding.txid) === txid) fundingReorged(ctx, entry);
+  }
+}
+
+/** `Confirm.bestBlockUpdated`: every channel learns the new height (depth, timeouts). */
+export function bestBlockUpdated(ctx: ManagerContext, header: Uint8Array, height: number): void {
+  ctx.bestBlock = bestBlockFromHeader(header, height, ctx.crypto);
+  for (const entry of [...ctx.entries]) {
+    if (entry.stopped) continue;
+    ctx.run(entry, () => entry.channel.bestBlockUpdated(height));
+  }
+  ctx.processPendingEvents();
+  ctx.markDirty();
+}
+
+/** `Confirm.getRelevantTxids`: the confirmed funding transactions, to watch for reorgs. */
+export function relevantTxids(ctx: ManagerContext): RelevantTxid[] {
+  const out: RelevantTxid[] = [];
+  for (const entry of ctx.entries) {
+    const funding = entry.channel.state.funding;
+    const at = funding?.confirmationHeight;
+    if (funding === undefined || at === undefined || entry.confirmedBlockHash === undefined) {
+      continue;
+    }
+    out.push({
+      txid: hashToDisplayHex(funding.txid),
+      height: at,
+      blockHash: entry.confirmedBlockHash,
+    });
+  }
+  return out;
+}
+
+/**
+ * The funding transaction left the best chain. Before `channel_ready` nothing was relied on;
+ * after it, HTLCs may hang on a transaction that may never confirm again, so the channel is
+ * failed (LDK does the same) and the monitor keeps watching.
+ */
+function fundingReorged(ctx: ManagerContext, entry: ChannelEntry): void {
+  ctx.log('warn', 'funding transaction reorganized out', entry.counterpartyNodeId);
+  ctx.forceClose(
+    entry,
+    { type: 'ProcessingError', err: 'funding transaction reorganized out' },
+    'funding transaction reorganized out',
+  );
+}
