@@ -27,10 +27,9 @@ import { formatOutPoint, outPointsEqual, type OutPoint } from '../chain/outpoint
 import type { ChannelMonitor as WatchedMonitor, Watch } from '../chain/watch.js';
 import type { CryptoBackend } from '../crypto/backend.js';
 import { nobleBackend } from '../crypto/noble.js';
-import type { ClosureReason } from '../events/closure-reason.js';
 import type { Event } from '../events/event.js';
 import type { KeysInterface } from '../keys/keys-interface.js';
-import { chainHashOf, type ChainName } from '../peer-manager/chain-hash.js';
+import type { ChainName } from '../peer-manager/chain-hash.js';
 import type { ChannelMessageHandler, OutgoingMessage } from '../peer-manager/handlers.js';
 import { toHex } from '../util/bytes.js';
 import { APIMisuseError, ChannelUnavailableError } from '../util/errors.js';
@@ -39,13 +38,12 @@ import { Features } from '../wire/features.js';
 import type { Message, UnknownMessage } from '../wire/message.js';
 import type { InitMessage } from '../wire/messages/setup.js';
 import { Channel, type ChannelOptions } from './channel/channel.js';
-import type { ChannelOutput } from './channel/context.js';
-import { ChannelError, errorMessageFor, warningMessageFor } from './channel/errors.js';
+import { errorMessageFor } from './channel/errors.js';
 import type { ChannelEvent } from './channel/events.js';
 import type { SendHtlcRequest } from './channel/htlc-add.js';
 import { ChannelPhase, isFunded } from './channel/state.js';
 import { channelDetailsOf, type ChannelDetails } from './channel-details.js';
-import { channelConfigFor, resolveUserConfig, type UserConfig } from './config.js';
+import { resolveUserConfig, type UserConfig } from './config.js';
 import { checkFundingTransaction } from './funding-check.js';
 import { parseChannelIdHex, parseNodeIdHex } from './manager-helpers.js';
 import type { ChannelEntry, ManagerSnapshot } from './manager-state.js';
@@ -58,9 +56,10 @@ import {
   transactionsConfirmed,
   transactionUnconfirmed,
 } from './manager-chain.js';
-import type { InboundRequest, ManagerContext } from './manager-context.js';
-import { absorb, onMonitorEvent } from './manager-events.js';
-import { acceptOpen, routeChannelMessage } from './manager-routing.js';
+import type { ManagerContext } from './manager-context.js';
+import { absorb, forceCloseChannel, onMonitorEvent, runChannel } from './manager-events.js';
+import { acceptRequest, channelOptionsOf, openOutbound, takeRequest } from './manager-open.js';
+import { peerConnected, peerDisconnected, routeChannelMessage } from './manager-routing.js';
 import { serializeChannel } from './channel/serialize.js';
 
 export interface ChannelManagerOptions {
@@ -121,16 +120,14 @@ export class ChannelManager
       queueEvent: (event) => {
         this.#queueEvent(event);
       },
-      channelOptions: (config, trusted0conf) => this.channelOptions(config, trusted0conf),
-      newEntry: (channel, nodeId, config) => this.#newEntry(channel, nodeId, config),
       run: (entry, fn) => {
-        this.#run(entry, fn);
+        runChannel(this.#ctx, entry, fn);
       },
       absorb: (entry, output) => {
         absorb(this.#ctx, entry, output);
       },
       forceClose: (entry, reason, text) => {
-        this.#forceClose(entry, reason, text);
+        forceCloseChannel(this.#ctx, entry, reason, text);
       },
       processPendingEvents: () => {
         this.processPendingEvents();
@@ -160,12 +157,7 @@ export class ChannelManager
 
   /** The options a `Channel` gets; `trusted0conf` for a zero-conf accept. */
   channelOptions(config: UserConfig = this.#ctx.config, trusted0conf = false): ChannelOptions {
-    return {
-      keys: this.#ctx.keys,
-      feeEstimator: this.#ctx.feeEstimator,
-      crypto: this.#ctx.crypto,
-      config: channelConfigFor(config, trusted0conf),
-    };
+    return channelOptionsOf(this.#ctx, config, trusted0conf);
   }
 
   /**
@@ -181,42 +173,7 @@ export class ChannelManager
     userChannelId: bigint,
     overrideConfig?: Partial<UserConfig>,
   ): string {
-    const nodeId = parseNodeIdHex(theirNodeId);
-    const config =
-      overrideConfig === undefined
-        ? this.#ctx.config
-        : resolveUserConfig({ ...this.#ctx.config, ...overrideConfig });
-    if (typeof valueSat !== 'bigint' || typeof pushMsat !== 'bigint') {
-      throw new APIMisuseError('createChannel: valueSat and pushMsat must be bigints');
-    }
-    if (typeof userChannelId !== 'bigint' || userChannelId < 0n || userChannelId >= 1n << 128n) {
-      throw new APIMisuseError('createChannel: userChannelId must be a u128 bigint');
-    }
-    if (valueSat < config.minChannelSizeSat || valueSat > config.maxChannelSizeSat) {
-      throw new APIMisuseError(
-        `createChannel: valueSat ${valueSat} outside [${config.minChannelSizeSat}, ${config.maxChannelSizeSat}]`,
-      );
-    }
-    if (pushMsat < 0n || pushMsat > valueSat * 1000n) {
-      throw new APIMisuseError('createChannel: pushMsat must be between 0 and the channel value');
-    }
-    const theirFeatures = this.#ctx.peers.get(nodeId);
-    if (theirFeatures === undefined) {
-      throw new ChannelUnavailableError(`createChannel: peer ${nodeId} is not connected`);
-    }
-    const { channel, output } = Channel.openOutbound(
-      {
-        chainHash: chainHashOf(this.#ctx.network),
-        fundingValueSat: valueSat,
-        pushMsat,
-        userChannelId,
-        theirFeatures,
-      },
-      this.channelOptions(config, config.trustedPeers0conf.includes(nodeId)),
-    );
-    const entry = this.#newEntry(channel, nodeId, config);
-    absorb(this.#ctx, entry, output);
-    return channel.channelId;
+    return openOutbound(this.#ctx, theirNodeId, valueSat, pushMsat, userChannelId, overrideConfig);
   }
 
   /** Accepts an inbound channel announced by `OpenChannelRequest`. */
@@ -225,7 +182,7 @@ export class ChannelManager
     counterpartyNodeId: string,
     userChannelId: bigint,
   ): void {
-    this.#acceptRequest(temporaryChannelId, counterpartyNodeId, userChannelId, false);
+    acceptRequest(this.#ctx, temporaryChannelId, counterpartyNodeId, userChannelId, false);
   }
 
   /**
@@ -237,58 +194,16 @@ export class ChannelManager
     counterpartyNodeId: string,
     userChannelId: bigint,
   ): void {
-    this.#acceptRequest(temporaryChannelId, counterpartyNodeId, userChannelId, true);
+    acceptRequest(this.#ctx, temporaryChannelId, counterpartyNodeId, userChannelId, true);
   }
 
   /** Refuses an inbound channel announced by `OpenChannelRequest`: the peer gets `error`. */
   rejectInboundChannel(temporaryChannelId: string, counterpartyNodeId: string): void {
-    const request = this.#takeRequest(temporaryChannelId, counterpartyNodeId);
+    const request = takeRequest(this.#ctx, temporaryChannelId, counterpartyNodeId);
     this.#send(
       request.counterpartyNodeId,
       errorMessageFor(request.open.temporaryChannelId, 'channel rejected'),
     );
-  }
-
-  #takeRequest(temporaryChannelId: string, counterpartyNodeId: string): InboundRequest {
-    const id = parseChannelIdHex(temporaryChannelId);
-    const nodeId = parseNodeIdHex(counterpartyNodeId);
-    const request = this.#ctx.inbound.get(`${nodeId}:${id}`);
-    if (request === undefined) {
-      throw new ChannelUnavailableError(`no pending open_channel ${id} from ${nodeId}`, id);
-    }
-    this.#ctx.inbound.delete(`${nodeId}:${id}`);
-    return request;
-  }
-
-  #acceptRequest(
-    temporaryChannelId: string,
-    counterpartyNodeId: string,
-    userChannelId: bigint,
-    trusted0conf: boolean,
-  ): void {
-    if (typeof userChannelId !== 'bigint' || userChannelId < 0n || userChannelId >= 1n << 128n) {
-      throw new APIMisuseError('userChannelId must be a u128 bigint');
-    }
-    const request = this.#takeRequest(temporaryChannelId, counterpartyNodeId);
-    acceptOpen(this.#ctx, request.counterpartyNodeId, request.open, userChannelId, trusted0conf);
-  }
-
-  #newEntry(channel: Channel, nodeId: string, config: UserConfig): ChannelEntry {
-    const entry: ChannelEntry = {
-      channel,
-      counterpartyNodeId: nodeId,
-      temporaryChannelId: channel.channelId,
-      config,
-      fundingScript: undefined,
-      fundingOutpoint: undefined,
-      inProgressUpdates: 0,
-      confirmedBlockHash: undefined,
-      stopped: false,
-      closeReason: undefined,
-      shutdownInitiatedLocally: false,
-    };
-    this.#ctx.entries.push(entry);
-    return entry;
   }
 
   /**
@@ -308,7 +223,7 @@ export class ChannelManager
       throw new APIMisuseError('fundingTransactionGenerated: the channel is not awaiting funding');
     }
     checkFundingTransaction(fundingTx, script, entry.channel.state.fundingValueSat);
-    this.#run(entry, () => entry.channel.fundingTransactionGenerated(fundingTx));
+    this.#ctx.run(entry, () => entry.channel.fundingTransactionGenerated(fundingTx));
   }
 
   /** Every channel we know, open or opening. */
@@ -346,23 +261,23 @@ export class ChannelManager
       this.#log('debug', 'closeChannel: the target feerate is negotiated by the channel');
     }
     if (!isFunded(entry.channel.state)) {
-      this.#forceClose(entry, { type: 'HolderForceClosed' }, 'closed by the host');
+      this.#ctx.forceClose(entry, { type: 'HolderForceClosed' }, 'closed by the host');
       return;
     }
     if (!entry.channel.state.shutdownReceived) entry.shutdownInitiatedLocally = true;
-    this.#run(entry, () => entry.channel.initiateShutdown());
+    this.#ctx.run(entry, () => entry.channel.initiateShutdown());
   }
 
   /** Force-closes a channel: the peer gets `error`, the monitor broadcasts our commitment. */
   forceCloseBroadcastingLatestTxn(channelId: string, counterpartyNodeId: string): void {
     const entry = this.#entry(channelId, counterpartyNodeId);
-    this.#forceClose(entry, { type: 'HolderForceClosed' }, 'force-closed by the host');
+    this.#ctx.forceClose(entry, { type: 'HolderForceClosed' }, 'force-closed by the host');
   }
 
   /** Force-closes every channel. */
   forceCloseAllChannelsBroadcastingLatestTxn(): void {
     for (const entry of [...this.#ctx.entries]) {
-      this.#forceClose(entry, { type: 'HolderForceClosed' }, 'force-closed by the host');
+      this.#ctx.forceClose(entry, { type: 'HolderForceClosed' }, 'force-closed by the host');
     }
   }
 
@@ -377,8 +292,8 @@ export class ChannelManager
       if (entry.channel.state.awaitingReestablish) continue;
       const feerate = entry.channel.feerateToPropose();
       if (feerate === undefined) continue;
-      this.#run(entry, () => entry.channel.proposeFeeUpdate(feerate));
-      this.#run(entry, () => entry.channel.sendCommitment());
+      this.#ctx.run(entry, () => entry.channel.proposeFeeUpdate(feerate));
+      this.#ctx.run(entry, () => entry.channel.sendCommitment());
     }
   }
 
@@ -428,7 +343,7 @@ export class ChannelManager
       );
     }
     if (updateId === entry.channel.state.nextMonitorUpdateId - 1n) entry.inProgressUpdates = 0;
-    this.#run(entry, () => entry.channel.monitorUpdatingCompleted(updateId));
+    this.#ctx.run(entry, () => entry.channel.monitorUpdatingCompleted(updateId));
   }
 
   /** The persisted form (see `manager-codec.ts`); store it when `getAndClearNeedsPersistence`. */
@@ -492,20 +407,20 @@ export class ChannelManager
   internalSendHtlc(channelId: string, request: SendHtlcRequest): bigint {
     const entry = this.#entryById(channelId);
     let htlcId = 0n;
-    this.#run(entry, () => {
+    this.#ctx.run(entry, () => {
       const r = entry.channel.sendHtlc(request);
       htlcId = r.htlcId;
       return r.output;
     });
-    this.#run(entry, () => entry.channel.sendCommitment());
+    this.#ctx.run(entry, () => entry.channel.sendCommitment());
     return htlcId;
   }
 
   /** @internal Fulfils a received HTLC and signs it. */
   internalClaimHtlc(channelId: string, htlcId: bigint, paymentPreimage: Uint8Array): void {
     const entry = this.#entryById(channelId);
-    this.#run(entry, () => entry.channel.claimHtlc(htlcId, paymentPreimage));
-    this.#run(entry, () => entry.channel.sendCommitment());
+    this.#ctx.run(entry, () => entry.channel.claimHtlc(htlcId, paymentPreimage));
+    this.#ctx.run(entry, () => entry.channel.sendCommitment());
   }
 
   /** @internal The HTLC events of the channels since the last call. */
@@ -521,27 +436,11 @@ export class ChannelManager
   // ---- ChannelMessageHandler ---------------------------------------------------------------
 
   peerConnected(nodeId: string, init: InitMessage, _inbound: boolean): void {
-    this.#ctx.peers.set(nodeId, Features.fromInit(init.globalFeatures, init.features));
-    for (const entry of this.#ctx.entries) {
-      if (entry.counterpartyNodeId !== nodeId || entry.stopped) continue;
-      this.#run(entry, () => entry.channel.peerConnected());
-    }
+    peerConnected(this.#ctx, nodeId, Features.fromInit(init.globalFeatures, init.features));
   }
 
   peerDisconnected(nodeId: string): void {
-    this.#ctx.peers.delete(nodeId);
-    for (const [key, r] of this.#ctx.inbound) {
-      if (r.counterpartyNodeId === nodeId) this.#ctx.inbound.delete(key);
-    }
-    for (const entry of [...this.#ctx.entries]) {
-      if (entry.counterpartyNodeId !== nodeId) continue;
-      // A reason already set belongs to a close whose event is still held: it stays.
-      const known = entry.closeReason !== undefined;
-      if (!known && !isFunded(entry.channel.state))
-        entry.closeReason = { type: 'DisconnectedPeer' };
-      this.#run(entry, () => entry.channel.peerDisconnected());
-      if (!known && this.#ctx.entries.includes(entry)) entry.closeReason = undefined;
-    }
+    peerDisconnected(this.#ctx, nodeId);
     this.#pendingMessages = this.#pendingMessages.filter((m) => m.nodeId !== nodeId);
   }
 
@@ -631,45 +530,5 @@ export class ChannelManager
     const entry = this.#ctx.entries.find((e) => e.channel.channelId === id);
     if (entry === undefined) throw new ChannelUnavailableError(`no channel ${id}`, id);
     return entry;
-  }
-
-  /** Runs a channel operation, handling `ChannelError`s as the channel module describes. */
-  #run(entry: ChannelEntry, fn: () => ChannelOutput): void {
-    this.#needsPersistence = true;
-    let output: ChannelOutput;
-    try {
-      output = fn();
-    } catch (e) {
-      if (!(e instanceof ChannelError)) throw e;
-      this.#log(
-        'info',
-        `channel error (${e.action}): ${e.message}`,
-        entry.counterpartyNodeId,
-        entry.channel.channelId,
-      );
-      if (e.action === 'close') {
-        this.#forceClose(entry, { type: 'ProcessingError', err: e.message }, e.message);
-      } else if (e.action === 'warn') {
-        this.#send(
-          entry.counterpartyNodeId,
-          warningMessageFor(entry.channel.state.channelId, e.message),
-        );
-      }
-      return;
-    }
-    absorb(this.#ctx, entry, output);
-  }
-
-  /**
-   * Fails the channel with `reason` for its `ChannelClosed`. The reason stays on the entry until
-   * that event comes out, which a monitor write in progress may delay past this call; a channel
-   * already closed keeps the reason it closed with.
-   */
-  #forceClose(entry: ChannelEntry, reason: ClosureReason, text: string): void {
-    const closed = (): boolean => entry.channel.phase === ChannelPhase.Closed;
-    const wasOpen = !closed();
-    if (wasOpen) entry.closeReason = reason;
-    this.#run(entry, () => entry.channel.forceClose(text));
-    if (wasOpen && !closed()) entry.closeReason = undefined;
   }
 }

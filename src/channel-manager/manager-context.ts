@@ -17,7 +17,6 @@ import type { Logger } from '../util/logger.js';
 import type { Features } from '../wire/features.js';
 import type { Message } from '../wire/message.js';
 import type { OpenChannelMessage } from '../wire/messages/channel-establish.js';
-import type { Channel, ChannelOptions } from './channel/channel.js';
 import type { ChannelOutput } from './channel/context.js';
 import type { ChannelEvent } from './channel/events.js';
 import type { UserConfig } from './config.js';
@@ -55,8 +54,6 @@ export interface ManagerContext {
   log(level: LogLevel, message: string, peerId?: string, channelId?: string): void;
   send(nodeId: string, message: Message): void;
   queueEvent(event: Event): void;
-  channelOptions(config: UserConfig, trusted0conf: boolean): ChannelOptions;
-  newEntry(channel: Channel, nodeId: string, config: UserConfig): ChannelEntry;
   /** Runs a channel operation, handling its `ChannelError`s. */
   run(entry: ChannelEntry, fn: () => ChannelOutput): void;
   /** Files one channel call's output: messages, monitor updates, then events. */

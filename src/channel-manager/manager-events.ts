@@ -13,9 +13,61 @@ import {
 } from '../chain/watch.js';
 import type { ChannelOutput } from './channel/context.js';
 import type { ChannelEvent, ClosureKind } from './channel/events.js';
+import type { ClosureReason } from '../events/closure-reason.js';
+import { ChannelError, warningMessageFor } from './channel/errors.js';
+import { ChannelPhase } from './channel/state.js';
 import type { ManagerContext } from './manager-context.js';
 import { closureReasonOf } from './manager-helpers.js';
 import type { ChannelEntry } from './manager-state.js';
+
+/** Runs a channel operation, handling `ChannelError`s as the channel module describes. */
+export function runChannel(
+  ctx: ManagerContext,
+  entry: ChannelEntry,
+  fn: () => ChannelOutput,
+): void {
+  ctx.markDirty();
+  let output: ChannelOutput;
+  try {
+    output = fn();
+  } catch (e) {
+    if (!(e instanceof ChannelError)) throw e;
+    ctx.log(
+      'info',
+      `channel error (${e.action}): ${e.message}`,
+      entry.counterpartyNodeId,
+      entry.channel.channelId,
+    );
+    if (e.action === 'close') {
+      ctx.forceClose(entry, { type: 'ProcessingError', err: e.message }, e.message);
+    } else if (e.action === 'warn') {
+      ctx.send(
+        entry.counterpartyNodeId,
+        warningMessageFor(entry.channel.state.channelId, e.message),
+      );
+    }
+    return;
+  }
+  absorb(ctx, entry, output);
+}
+
+/**
+ * Fails the channel with `reason` for its `ChannelClosed`. The reason stays on the entry until
+ * that event comes out, which a monitor write in progress may delay past this call; a channel
+ * already closed keeps the reason it closed with.
+ */
+export function forceCloseChannel(
+  ctx: ManagerContext,
+  entry: ChannelEntry,
+  reason: ClosureReason,
+  text: string,
+): void {
+  const closed = (): boolean => entry.channel.phase === ChannelPhase.Closed;
+  const wasOpen = !closed();
+  if (wasOpen) entry.closeReason = reason;
+  ctx.run(entry, () => entry.channel.forceClose(text));
+  if (wasOpen && !closed()) entry.closeReason = undefined;
+}
 
 /** Files one channel call's output: messages, monitor updates, then events. */
 export function absorb(ctx: ManagerContext, entry: ChannelEntry, output: ChannelOutput): void {

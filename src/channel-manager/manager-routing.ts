@@ -4,16 +4,15 @@
  * other message to its channel by channel id or temporary id; messages for a channel that went
  * to chain get "awaiting unilateral close".
  */
-import { chainHashOf } from '../peer-manager/chain-hash.js';
-import { fromHex, toHex } from '../util/bytes.js';
-import { Features } from '../wire/features.js';
+import { fromHex } from '../util/bytes.js';
 import { isUnknownMessage, type Message, type UnknownMessage } from '../wire/message.js';
-import type { OpenChannelMessage } from '../wire/messages/channel-establish.js';
-import { Channel } from './channel/channel.js';
-import { ChannelError, errorMessageFor } from './channel/errors.js';
+import type { Features } from '../wire/features.js';
+import { errorMessageFor } from './channel/errors.js';
+import { isFunded } from './channel/state.js';
 import { AWAITING_UNILATERAL_CLOSE_ERROR } from './channel/reestablish.js';
 import type { ManagerContext } from './manager-context.js';
 import { channelIdOf, peerText } from './manager-helpers.js';
+import { handleOpen } from './manager-open.js';
 
 /** `ChannelMessageHandler.handleChannelMessage`: routes a message to its channel. */
 export function routeChannelMessage(
@@ -61,59 +60,30 @@ export function routeChannelMessage(
   ctx.run(entry, () => entry.channel.handleMessage(message));
 }
 
-/** A peer's `open_channel`: refused, held for the host, or accepted. */
-function handleOpen(ctx: ManagerContext, nodeId: string, open: OpenChannelMessage): void {
-  const id = toHex(open.temporaryChannelId);
-  const taken =
-    ctx.inbound.has(`${nodeId}:${id}`) ||
-    ctx.entries.some((e) => e.counterpartyNodeId === nodeId && e.temporaryChannelId === id);
-  if (taken) {
-    ctx.send(nodeId, errorMessageFor(open.temporaryChannelId, 'temporary_channel_id reused'));
-    return;
+/** A peer connected: its channels send `channel_reestablish` (BOLT 2). */
+export function peerConnected(ctx: ManagerContext, nodeId: string, features: Features): void {
+  ctx.peers.set(nodeId, features);
+  for (const entry of ctx.entries) {
+    if (entry.counterpartyNodeId !== nodeId || entry.stopped) continue;
+    ctx.run(entry, () => entry.channel.peerConnected());
   }
-  if (open.fundingSatoshis > ctx.config.maxChannelSizeSat) {
-    ctx.send(nodeId, errorMessageFor(open.temporaryChannelId, 'funding_satoshis too large'));
-    return;
-  }
-  if (ctx.config.manuallyAcceptInboundChannels) {
-    ctx.inbound.set(`${nodeId}:${id}`, { counterpartyNodeId: nodeId, open });
-    const type = Features.fromBytes(open.channelType ?? new Uint8Array(0));
-    ctx.queueEvent({
-      type: 'OpenChannelRequest',
-      temporaryChannelId: id,
-      counterpartyNodeId: nodeId,
-      fundingSat: open.fundingSatoshis,
-      pushMsat: open.pushMsat,
-      channelType:
-        (type.has(22) ? 'anchors_zero_fee_htlc_tx' : 'static_remotekey') +
-        (type.has(50) ? '+zero_conf' : ''),
-      isAnnounced: (open.channelFlags & 1) === 1,
-    });
-    return;
-  }
-  acceptOpen(ctx, nodeId, open, 0n, ctx.config.trustedPeers0conf.includes(nodeId));
 }
 
-/** Accepts `open` as a new inbound channel; a refusal goes back as `error`. */
-export function acceptOpen(
-  ctx: ManagerContext,
-  nodeId: string,
-  open: OpenChannelMessage,
-  userChannelId: bigint,
-  trusted0conf: boolean,
-): void {
-  const theirFeatures = ctx.peers.get(nodeId) ?? Features.empty();
-  try {
-    const { channel, output } = Channel.acceptInbound(
-      open,
-      { chainHash: chainHashOf(ctx.network), userChannelId, theirFeatures },
-      ctx.channelOptions(ctx.config, trusted0conf),
-    );
-    const entry = ctx.newEntry(channel, nodeId, ctx.config);
-    ctx.absorb(entry, output);
-  } catch (e) {
-    if (!(e instanceof ChannelError)) throw e;
-    ctx.log('info', `refused open_channel: ${e.message}`, nodeId);
-    ctx.send(nodeId, errorMessageFor(open.temporaryChannelId, e.message));
+/**
+ * A peer disconnected: its held open requests are dropped, and its channels either wait for
+ * reestablishment or, not yet funded, are forgotten (`DisconnectedPeer`).
+ */
+export function peerDisconnected(ctx: ManagerContext, nodeId: string): void {
+  ctx.peers.delete(nodeId);
+  for (const [key, r] of ctx.inbound) {
+    if (r.counterpartyNodeId === nodeId) ctx.inbound.delete(key);
+  }
+  for (const entry of [...ctx.entries]) {
+    if (entry.counterpartyNodeId !== nodeId) continue;
+    // A reason already set belongs to a close whose event is still held: it stays.
+    const known = entry.closeReason !== undefined;
+    if (!known && !isFunded(entry.channel.state)) entry.closeReason = { type: 'DisconnectedPeer' };
+    ctx.run(entry, () => entry.channel.peerDisconnected());
+    if (!known && ctx.entries.includes(entry)) entry.closeReason = undefined;
   }
 }
