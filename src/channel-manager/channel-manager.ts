@@ -11,6 +11,10 @@
  * (through its `Watch`). A manager older than a monitor is safe: `ChannelManager.read` closes that
  * channel from the monitor's state (see `manager-codec.ts`).
  *
+ * Parts: opening channels (`manager-open.ts`), routing messages and peers
+ * (`manager-routing.ts`), chain sync (`manager-chain.ts`), channel output, monitor updates and
+ * the events they become (`manager-events.ts`), all over one `ManagerContext`.
+ *
  * Closed channels: a channel that went to chain (either side force closed, or the peer proved we
  * lost state) is never operated again; every later message for it is answered with the BOLT 1
  * error "awaiting unilateral close".
@@ -45,8 +49,7 @@ import { ChannelPhase, isFunded } from './channel/state.js';
 import { channelDetailsOf, type ChannelDetails } from './channel-details.js';
 import { resolveUserConfig, type UserConfig } from './config.js';
 import { checkFundingTransaction } from './funding-check.js';
-import { parseChannelIdHex, parseNodeIdHex } from './manager-helpers.js';
-import type { ChannelEntry, ManagerSnapshot } from './manager-state.js';
+import type { ManagerSnapshot } from './manager-state.js';
 import { decodeManager, encodeManager } from './manager-codec.js';
 import { restoreChannels } from './manager-read.js';
 import {
@@ -56,10 +59,16 @@ import {
   transactionsConfirmed,
   transactionUnconfirmed,
 } from './manager-chain.js';
-import type { ManagerContext } from './manager-context.js';
+import { managerLog, type ManagerContext } from './manager-context.js';
 import { absorb, forceCloseChannel, onMonitorEvent, runChannel } from './manager-events.js';
 import { acceptRequest, channelOptionsOf, openOutbound, takeRequest } from './manager-open.js';
-import { peerConnected, peerDisconnected, routeChannelMessage } from './manager-routing.js';
+import {
+  entryById,
+  hostEntry,
+  peerConnected,
+  peerDisconnected,
+  routeChannelMessage,
+} from './manager-routing.js';
 import { serializeChannel } from './channel/serialize.js';
 
 export interface ChannelManagerOptions {
@@ -112,7 +121,7 @@ export class ChannelManager
         this.#needsPersistence = true;
       },
       log: (level, message, peerId, channelId) => {
-        this.#log(level, message, peerId, channelId);
+        managerLog(this.#ctx.logger, level, message, peerId, channelId);
       },
       send: (nodeId, message) => {
         this.#pendingMessages.push({ nodeId, message });
@@ -217,7 +226,7 @@ export class ChannelManager
     counterpartyNodeId: string,
     fundingTx: Uint8Array,
   ): void {
-    const entry = this.#entry(temporaryChannelId, counterpartyNodeId);
+    const entry = hostEntry(this.#ctx, temporaryChannelId, counterpartyNodeId);
     const script = entry.fundingScript;
     if (script === undefined || entry.channel.phase !== ChannelPhase.FundingNegotiated) {
       throw new APIMisuseError('fundingTransactionGenerated: the channel is not awaiting funding');
@@ -253,12 +262,12 @@ export class ChannelManager
     counterpartyNodeId: string,
     targetFeerateSatPerKw?: number,
   ): void {
-    const entry = this.#entry(channelId, counterpartyNodeId);
+    const entry = hostEntry(this.#ctx, channelId, counterpartyNodeId);
     if (targetFeerateSatPerKw !== undefined) {
       if (!Number.isInteger(targetFeerateSatPerKw) || targetFeerateSatPerKw < 253) {
         throw new APIMisuseError('closeChannel: targetFeerateSatPerKw must be an integer >= 253');
       }
-      this.#log('debug', 'closeChannel: the target feerate is negotiated by the channel');
+      this.#ctx.log('debug', 'closeChannel: the target feerate is negotiated by the channel');
     }
     if (!isFunded(entry.channel.state)) {
       this.#ctx.forceClose(entry, { type: 'HolderForceClosed' }, 'closed by the host');
@@ -270,7 +279,7 @@ export class ChannelManager
 
   /** Force-closes a channel: the peer gets `error`, the monitor broadcasts our commitment. */
   forceCloseBroadcastingLatestTxn(channelId: string, counterpartyNodeId: string): void {
-    const entry = this.#entry(channelId, counterpartyNodeId);
+    const entry = hostEntry(this.#ctx, channelId, counterpartyNodeId);
     this.#ctx.forceClose(entry, { type: 'HolderForceClosed' }, 'force-closed by the host');
   }
 
@@ -405,7 +414,7 @@ export class ChannelManager
 
   /** @internal Offers an HTLC on a channel and signs it. */
   internalSendHtlc(channelId: string, request: SendHtlcRequest): bigint {
-    const entry = this.#entryById(channelId);
+    const entry = entryById(this.#ctx, channelId);
     let htlcId = 0n;
     this.#ctx.run(entry, () => {
       const r = entry.channel.sendHtlc(request);
@@ -418,7 +427,7 @@ export class ChannelManager
 
   /** @internal Fulfils a received HTLC and signs it. */
   internalClaimHtlc(channelId: string, htlcId: bigint, paymentPreimage: Uint8Array): void {
-    const entry = this.#entryById(channelId);
+    const entry = entryById(this.#ctx, channelId);
     this.#ctx.run(entry, () => entry.channel.claimHtlc(htlcId, paymentPreimage));
     this.#ctx.run(entry, () => entry.channel.sendCommitment());
   }
@@ -430,7 +439,7 @@ export class ChannelManager
 
   /** @internal The channel itself, for tests. */
   internalChannel(channelId: string): Channel {
-    return this.#entryById(channelId).channel;
+    return entryById(this.#ctx, channelId).channel;
   }
 
   // ---- ChannelMessageHandler ---------------------------------------------------------------
@@ -485,21 +494,6 @@ export class ChannelManager
 
   // ---- Internals -------------------------------------------------------------------------------
 
-  #log(
-    level: 'debug' | 'info' | 'warn' | 'error',
-    message: string,
-    peerId?: string,
-    channelId?: string,
-  ): void {
-    this.#ctx.logger.log({
-      level,
-      module: 'channel-manager',
-      message,
-      ...(peerId === undefined ? {} : { peerId }),
-      ...(channelId === undefined ? {} : { channelId }),
-    });
-  }
-
   #send(nodeId: string, message: Message): void {
     this.#pendingMessages.push({ nodeId, message });
   }
@@ -508,27 +502,5 @@ export class ChannelManager
     this.#pendingEvents.push(event);
     this.#needsPersistence = true;
     this.emit('event', event);
-  }
-
-  #entry(channelId: string, counterpartyNodeId: string): ChannelEntry {
-    const id = parseChannelIdHex(channelId);
-    const nodeId = parseNodeIdHex(counterpartyNodeId);
-    const entry = this.#ctx.entries.find(
-      (e) =>
-        e.counterpartyNodeId === nodeId &&
-        (e.channel.channelId === id || e.temporaryChannelId === id),
-    );
-    if (entry === undefined) {
-      throw new ChannelUnavailableError(`no channel ${id} with ${nodeId}`, id);
-    }
-    if (entry.stopped) throw new ChannelUnavailableError(`channel ${id} is stopped`, id);
-    return entry;
-  }
-
-  #entryById(channelId: string): ChannelEntry {
-    const id = parseChannelIdHex(channelId);
-    const entry = this.#ctx.entries.find((e) => e.channel.channelId === id);
-    if (entry === undefined) throw new ChannelUnavailableError(`no channel ${id}`, id);
-    return entry;
   }
 }

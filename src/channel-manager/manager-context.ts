@@ -62,3 +62,20 @@ export interface ManagerContext {
   processPendingEvents(): void;
   channelMonitorUpdated(fundingOutpoint: OutPoint, updateId: bigint): void;
 }
+
+/** Writes one manager log record. */
+export function managerLog(
+  logger: Logger,
+  level: LogLevel,
+  message: string,
+  peerId?: string,
+  channelId?: string,
+): void {
+  logger.log({
+    level,
+    module: 'channel-manager',
+    message,
+    ...(peerId === undefined ? {} : { peerId }),
+    ...(channelId === undefined ? {} : { channelId }),
+  });
+}

@@ -11,7 +11,9 @@ import { errorMessageFor } from './channel/errors.js';
 import { isFunded } from './channel/state.js';
 import { AWAITING_UNILATERAL_CLOSE_ERROR } from './channel/reestablish.js';
 import type { ManagerContext } from './manager-context.js';
-import { channelIdOf, peerText } from './manager-helpers.js';
+import { ChannelUnavailableError } from '../util/errors.js';
+import { channelIdOf, parseChannelIdHex, parseNodeIdHex, peerText } from './manager-helpers.js';
+import type { ChannelEntry } from './manager-state.js';
 import { handleOpen } from './manager-open.js';
 
 /** `ChannelMessageHandler.handleChannelMessage`: routes a message to its channel. */
@@ -86,4 +88,35 @@ export function peerDisconnected(ctx: ManagerContext, nodeId: string): void {
     ctx.run(entry, () => entry.channel.peerDisconnected());
     if (!known && ctx.entries.includes(entry)) entry.closeReason = undefined;
   }
+}
+
+/**
+ * The channel a host call names (by channel id or temporary id, with its peer);
+ * `ChannelUnavailableError` when unknown or stopped.
+ */
+export function hostEntry(
+  ctx: ManagerContext,
+  channelId: string,
+  counterpartyNodeId: string,
+): ChannelEntry {
+  const id = parseChannelIdHex(channelId);
+  const nodeId = parseNodeIdHex(counterpartyNodeId);
+  const entry = ctx.entries.find(
+    (e) =>
+      e.counterpartyNodeId === nodeId &&
+      (e.channel.channelId === id || e.temporaryChannelId === id),
+  );
+  if (entry === undefined) {
+    throw new ChannelUnavailableError(`no channel ${id} with ${nodeId}`, id);
+  }
+  if (entry.stopped) throw new ChannelUnavailableError(`channel ${id} is stopped`, id);
+  return entry;
+}
+
+/** The channel with `channelId`, whoever the peer; `ChannelUnavailableError` when unknown. */
+export function entryById(ctx: ManagerContext, channelId: string): ChannelEntry {
+  const id = parseChannelIdHex(channelId);
+  const entry = ctx.entries.find((e) => e.channel.channelId === id);
+  if (entry === undefined) throw new ChannelUnavailableError(`no channel ${id}`, id);
+  return entry;
 }
