@@ -31,7 +31,7 @@ export interface ChannelDetails {
   readonly isOutbound: boolean;
   /** Both `channel_ready`s exchanged. */
   readonly isChannelReady: boolean;
-  /** Ready, peer connected and reestablished, not shutting down. */
+  /** Ready, peer connected and reestablished, not shutting down, not stopped. */
   readonly isUsable: boolean;
   /** Confirmations of the funding transaction, once it confirmed. */
   readonly confirmations: number | undefined;
@@ -42,13 +42,17 @@ export interface ChannelDetails {
   readonly userChannelId: bigint;
 }
 
-/** The details of `channel`; `bestHeight` counts confirmations, `connected` the peer. */
+/**
+ * The details of `channel`; `bestHeight` counts confirmations, `connected` the peer, and
+ * `stopped` a channel whose monitor could not be stored (it never becomes usable again).
+ */
 export function channelDetailsOf(
   channel: Channel,
   args: {
     readonly counterpartyNodeId: string;
     readonly bestHeight: number;
     readonly connected: boolean;
+    readonly stopped: boolean;
     readonly config: UserConfig;
   },
 ): ChannelDetails {
@@ -78,7 +82,7 @@ export function channelDetailsOf(
     inboundCapacityMsat: pos(theirMsat - theirReserveMsat),
     isOutbound: s.isOutbound,
     isChannelReady: ready || s.phase === ChannelPhase.ShutdownPending,
-    isUsable: ready && args.connected && !s.awaitingReestablish,
+    isUsable: ready && args.connected && !args.stopped && !s.awaitingReestablish,
     confirmations:
       confirmedAt === undefined ? undefined : Math.max(0, args.bestHeight - confirmedAt + 1),
     confirmationsRequired: s.counterpartyParams === undefined ? undefined : s.minimumDepth,

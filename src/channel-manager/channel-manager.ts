@@ -242,6 +242,7 @@ export class ChannelManager
         counterpartyNodeId: e.counterpartyNodeId,
         bestHeight: this.#ctx.bestBlock.height,
         connected: this.#ctx.peers.has(e.counterpartyNodeId),
+        stopped: e.stopped,
         config: e.config,
       }),
     );
