@@ -7,6 +7,7 @@ import { decodeBlockHeader } from '../chain/block.js';
 import type { RelevantTxid } from '../chain/confirm.js';
 import type { TransactionData } from '../chain/listen.js';
 import { computeTxid, hashToDisplayHex } from '../chain/txid.js';
+import type { ChannelState } from './channel/state.js';
 import type { ManagerContext } from './manager-context.js';
 import type { ChannelEntry } from './manager-state.js';
 
@@ -82,11 +83,31 @@ export function relevantTxids(ctx: ManagerContext): RelevantTxid[] {
 }
 
 /**
- * The funding transaction left the best chain. Before `channel_ready` nothing was relied on;
- * after it, HTLCs may hang on a transaction that may never confirm again, so the channel is
- * failed (LDK does the same) and the monitor keeps watching.
+ * The funding transaction left the best chain. Before we sent `channel_ready` nothing was
+ * relied on: the confirmation is forgotten and the channel waits for `minimum_depth` again from
+ * wherever the transaction confirms next (BOLT 2 "The channel_ready Message": the depth counts
+ * in the best chain). Once `channel_ready` went out, HTLCs may hang on a transaction that may
+ * never confirm again, so the channel is failed (LDK does the same) and the monitor keeps
+ * watching.
  */
 function fundingReorged(ctx: ManagerContext, entry: ChannelEntry): void {
+  const state = entry.channel.state;
+  const funding = state.funding;
+  if (funding !== undefined && !state.channelReadySent) {
+    ctx.log(
+      'info',
+      'funding transaction reorganized out: waiting for it again',
+      entry.counterpartyNodeId,
+    );
+    // The channel has no call for this: its confirmation fields are reset in place, as
+    // `fundingConfirmed` would set them, so the state (and its encoding) stays the channel's.
+    const mutable = state as ChannelState;
+    mutable.funding = { ...funding, confirmationHeight: undefined };
+    mutable.shortChannelId = undefined;
+    entry.confirmedBlockHash = undefined;
+    ctx.markDirty();
+    return;
+  }
   ctx.log('warn', 'funding transaction reorganized out', entry.counterpartyNodeId);
   ctx.forceClose(
     entry,

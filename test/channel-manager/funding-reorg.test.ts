@@ -1,0 +1,73 @@
+// The funding transaction reorganized out of the chain: before channel_ready the channel waits
+// for the confirmations again; after it the channel is failed.
+import { describe, expect, it } from 'vitest';
+import { createNetwork, type NetNode, type Network } from '../support/node-network.js';
+
+/** `a` opens a funded channel to `b` whose funding is in the mempool; returns its id. */
+function fundedChannel(net: Network, a: NetNode, b: NetNode): string {
+  const temp = a.manager.createChannel(b.nodeId, 300_000n, 0n, 7n);
+  net.deliverAll();
+  const ready = a.takeEvents().find((e) => e.type === 'FundingGenerationReady');
+  if (ready?.type !== 'FundingGenerationReady') throw new Error('no FundingGenerationReady');
+  const tx = net.chain.wallet.createFundingTx([
+    { scriptPubKey: ready.outputScript, valueSat: ready.channelValueSat },
+  ]);
+  a.manager.fundingTransactionGenerated(temp, b.nodeId, tx);
+  net.deliverAll();
+  const pending = a.takeEvents().find((e) => e.type === 'ChannelPending');
+  if (pending?.type !== 'ChannelPending') throw new Error('no ChannelPending');
+  b.takeEvents();
+  return pending.channelId;
+}
+
+const types = (n: NetNode): string[] => n.takeEvents().map((e) => e.type);
+
+describe('ChannelManager funding reorganization', () => {
+  it('before channel_ready, the depth is counted again from the new confirmation', () => {
+    const net = createNetwork(2);
+    const [a, b] = [net.nodes[0]!, net.nodes[1]!];
+    const channelId = fundedChannel(net, a, b);
+    net.connectBlocks(4);
+    net.deliverAll();
+    expect(a.manager.listChannels()[0]!.confirmations).toBe(4);
+    // The four blocks are replaced by five empty ones: the funding is back in the mempool.
+    net.chain.reorg(4);
+    net.deliverAll();
+    for (const n of [a, b]) {
+      expect(types(n)).toEqual([]);
+      const details = n.manager.listChannels()[0]!;
+      expect(details).toMatchObject({ channelId, confirmations: undefined, isChannelReady: false });
+      expect(details.shortChannelId).toBeUndefined();
+      expect(n.manager.getRelevantTxids()).toEqual([]);
+    }
+    // Confirmed again: six blocks from there, not from the first confirmation.
+    const fundingHeight = net.chain.height + 1;
+    net.connectBlocks(5);
+    net.deliverAll();
+    expect(types(a)).toEqual([]);
+    expect(a.manager.listChannels()[0]!.confirmations).toBe(5);
+    net.connectBlocks(1);
+    net.deliverAll();
+    expect(types(a)).toEqual(['ChannelReady']);
+    expect(types(b)).toEqual(['ChannelReady']);
+    const scid = a.manager.listUsableChannels()[0]!.shortChannelId!;
+    expect(Number(scid >> 40n)).toBe(fundingHeight);
+    expect(a.manager.getRelevantTxids()).toMatchObject([{ height: fundingHeight }]);
+  });
+
+  it('after channel_ready, the funding reorganized out fails the channel', () => {
+    const net = createNetwork(2);
+    const [a, b] = [net.nodes[0]!, net.nodes[1]!];
+    const channelId = net.openChannel(a, b, 300_000n);
+    a.takeEvents();
+    b.takeEvents();
+    net.chain.reorg(6);
+    for (const n of [a, b]) {
+      expect(n.takeEvents().find((e) => e.type === 'ChannelClosed')).toMatchObject({
+        channelId,
+        reason: { type: 'ProcessingError', err: 'funding transaction reorganized out' },
+      });
+      expect(n.manager.listChannels()).toEqual([]);
+    }
+  });
+});
