@@ -369,6 +369,7 @@ export class ChannelManager
         confirmedBlockHash: e.confirmedBlockHash,
         shutdownInitiatedLocally: e.shutdownInitiatedLocally,
         closeReason: e.closeReason,
+        createdAtHeight: e.createdAtHeight,
       })),
       closed: [...this.#ctx.closed.values()],
       pendingEvents: this.#pendingEvents,

@@ -53,15 +53,40 @@ export function transactionUnconfirmed(ctx: ManagerContext, txid: string): void 
   }
 }
 
+/**
+ * Blocks an inbound channel's funding transaction has to confirm in, counted from the channel's
+ * creation (BOLT 2 "The funding_created Message": the fundee should forget the channel after
+ * 2016 blocks; LDK `FUNDING_CONF_DEADLINE_BLOCKS`). The funder is not timed out: its own funds
+ * are in the transaction, which it can double-spend itself.
+ */
+export const FUNDING_CONF_DEADLINE_BLOCKS = 2016;
+
 /** `Confirm.bestBlockUpdated`: every channel learns the new height (depth, timeouts). */
 export function bestBlockUpdated(ctx: ManagerContext, header: Uint8Array, height: number): void {
   ctx.bestBlock = bestBlockFromHeader(header, height, ctx.crypto);
   for (const entry of [...ctx.entries]) {
     if (entry.stopped) continue;
+    if (fundingTimedOut(entry, height)) {
+      ctx.log('info', 'funding transaction did not confirm in time', entry.counterpartyNodeId);
+      ctx.forceClose(entry, { type: 'FundingTimedOut' }, 'funding transaction timed out');
+      continue;
+    }
     ctx.run(entry, () => entry.channel.bestBlockUpdated(height));
   }
   ctx.processPendingEvents();
   ctx.markDirty();
+}
+
+/** An inbound, funded channel still waiting for its funding past the deadline (not zero-conf). */
+function fundingTimedOut(entry: ChannelEntry, height: number): boolean {
+  const state = entry.channel.state;
+  return (
+    !state.isOutbound &&
+    state.funding !== undefined &&
+    state.funding.confirmationHeight === undefined &&
+    !state.channelReadySent &&
+    height >= entry.createdAtHeight + FUNDING_CONF_DEADLINE_BLOCKS
+  );
 }
 
 /** `Confirm.getRelevantTxids`: the confirmed funding transactions, to watch for reorgs. */

@@ -34,6 +34,8 @@ export interface StoredChannel {
   readonly shutdownInitiatedLocally: boolean;
   /** The reason a held `ChannelClosed` will report (see `ChannelEntry.closeReason`). */
   readonly closeReason: ClosureReason | undefined;
+  /** Absent from bytes written before it existed: the reader counts from its best block. */
+  readonly createdAtHeight: number | undefined;
 }
 
 export interface StoredClosed {
@@ -103,6 +105,7 @@ export function encodeManager(m: StoredManager): Uint8Array {
     // Later fields are appended; a reader of older bytes finds none and takes the defaults.
     v.u8(c.shutdownInitiatedLocally ? 1 : 0);
     optional(v, c.closeReason === undefined ? undefined : encodeClosureReason(c.closeReason));
+    if (c.createdAtHeight !== undefined) v.u32(c.createdAtHeight);
     record(T_CHANNEL, v.finish());
   }
   for (const c of m.closed) {
@@ -158,6 +161,7 @@ export function decodeManager(bytes: Uint8Array): StoredManager {
           const reason = readOptional(v, 'close reason');
           closeReason = reason === undefined ? undefined : decodeClosureReason(reason);
         }
+        const createdAtHeight = v.remaining() > 0 ? v.u32('creation height') : undefined;
         channels.push({
           counterpartyNodeId,
           temporaryChannelId,
@@ -167,6 +171,7 @@ export function decodeManager(bytes: Uint8Array): StoredManager {
           confirmedBlockHash: hash === undefined ? undefined : hashToDisplayHex(hash),
           shutdownInitiatedLocally,
           closeReason,
+          createdAtHeight,
         });
         break;
       }

@@ -126,6 +126,7 @@ function newEntry(
     stopped: false,
     closeReason: undefined,
     shutdownInitiatedLocally: false,
+    createdAtHeight: ctx.bestBlock.height,
   };
   ctx.entries.push(entry);
   return entry;

@@ -58,6 +58,7 @@ export function restoreChannels(
       stopped: false,
       closeReason: c.closeReason,
       shutdownInitiatedLocally: c.shutdownInitiatedLocally,
+      createdAtHeight: c.createdAtHeight ?? stored.bestBlock.height,
     };
     const outpoint = c.fundingOutpoint;
     if (outpoint === undefined) {

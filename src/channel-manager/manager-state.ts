@@ -37,6 +37,11 @@ export interface ChannelEntry {
    * cooperative close is then locally initiated (LDK `ClosureReason::CooperativeClosure`).
    */
   shutdownInitiatedLocally: boolean;
+  /**
+   * The best block height when the channel was created, from which an inbound channel's
+   * funding deadline counts (`FUNDING_CONF_DEADLINE_BLOCKS`).
+   */
+  readonly createdAtHeight: number;
 }
 
 /** A funded channel that went to chain: answered with "awaiting unilateral close". */

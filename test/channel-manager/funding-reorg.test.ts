@@ -1,6 +1,8 @@
 // The funding transaction reorganized out of the chain: before channel_ready the channel waits
-// for the confirmations again; after it the channel is failed.
+// for the confirmations again; after it the channel is failed. An inbound channel whose funding
+// never confirms is given up after FUNDING_CONF_DEADLINE_BLOCKS.
 import { describe, expect, it } from 'vitest';
+import { FUNDING_CONF_DEADLINE_BLOCKS } from '../../src/channel-manager/manager-chain.js';
 import { createNetwork, type NetNode, type Network } from '../support/node-network.js';
 
 /** `a` opens a funded channel to `b` whose funding is in the mempool; returns its id. */
@@ -69,5 +71,34 @@ describe('ChannelManager funding reorganization', () => {
       });
       expect(n.manager.listChannels()).toEqual([]);
     }
+  });
+
+  it('an inbound channel whose funding never confirms is closed after 2016 blocks', () => {
+    const net = createNetwork(2);
+    const [a, b] = [net.nodes[0]!, net.nodes[1]!];
+    const createdAt = net.chain.height;
+    const channelId = fundedChannel(net, a, b);
+    // The funding stays in the mempool; blocks come without it.
+    const mine = (n: number): void => {
+      net.chain.mineBlocks(n, [], { includeMempool: false });
+    };
+    mine(1000);
+    // The creation height survives a restart.
+    b.restart();
+    net.disconnect(a, b);
+    net.connect(a, b);
+    net.connect(b, a);
+    net.deliverAll();
+    mine(createdAt + FUNDING_CONF_DEADLINE_BLOCKS - 1 - net.chain.height);
+    expect(types(b)).toEqual([]);
+    mine(1);
+    expect(b.takeEvents().find((e) => e.type === 'ChannelClosed')).toMatchObject({
+      channelId,
+      reason: { type: 'FundingTimedOut' },
+    });
+    expect(b.manager.listChannels()).toEqual([]);
+    // The funder keeps waiting for its own transaction until the peer's error arrives.
+    expect(types(a)).toEqual([]);
+    expect(a.manager.listChannels()).toHaveLength(1);
   });
 });
