@@ -57,6 +57,25 @@ describe('ChannelManager funding reorganization', () => {
     expect(a.manager.getRelevantTxids()).toMatchObject([{ height: fundingHeight }]);
   });
 
+  it('through Confirm: transactionUnconfirmed before channel_ready keeps the channel', () => {
+    const net = createNetwork(2);
+    const [a, b] = [net.nodes[0]!, net.nodes[1]!];
+    const channelId = fundedChannel(net, a, b);
+    net.connectBlocks(2);
+    const [relevant] = a.manager.getRelevantTxids();
+    expect(relevant).toBeDefined();
+    a.manager.transactionUnconfirmed(relevant!.txid);
+    expect(types(a)).toEqual([]);
+    expect(a.manager.listChannels()[0]).toMatchObject({ channelId, confirmations: undefined });
+    expect(a.manager.getRelevantTxids()).toEqual([]);
+    // Reported confirmed again (as a Confirm host would), the depth counts from there.
+    const height = net.chain.height - 1;
+    const block = net.chain.getBlock(height)!;
+    a.manager.transactionsConfirmed(block.header, [[1, block.transactions[1]!]], height);
+    expect(a.manager.listChannels()[0]!.confirmations).toBe(2);
+    expect(a.manager.getRelevantTxids()).toMatchObject([{ txid: relevant!.txid, height }]);
+  });
+
   it('after channel_ready, the funding reorganized out fails the channel', () => {
     const net = createNetwork(2);
     const [a, b] = [net.nodes[0]!, net.nodes[1]!];
