@@ -7,6 +7,7 @@
 import type { CryptoBackend } from '../crypto/backend.js';
 import { nobleBackend } from '../crypto/noble.js';
 import type { SignableInput } from '../keys/signable-tx.js';
+import { concatBytes } from '../util/bytes.js';
 import { APIMisuseError } from '../util/errors.js';
 import { isDefinedSighashType } from './signature-encoding.js';
 import {
@@ -43,20 +44,8 @@ function varBytes(b: Uint8Array): Uint8Array {
   return out;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  let len = 0;
-  for (const p of parts) len += p.length;
-  const out = new Uint8Array(len);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
-}
-
 function outputBytes(o: TxOutput): Uint8Array {
-  return concat([u64le(o.valueSat), varBytes(o.scriptPubkey)]);
+  return concatBytes(u64le(o.valueSat), varBytes(o.scriptPubkey));
 }
 
 const ZERO32 = new Uint8Array(32);
@@ -89,19 +78,22 @@ export function segwitV0Sighash(
 
   const hashPrevouts = anyoneCanPay
     ? ZERO32
-    : hash256(concat(tx.inputs.flatMap((i) => [i.prevout.txid, u32le(i.prevout.vout)])), crypto);
+    : hash256(
+        concatBytes(...tx.inputs.flatMap((i) => [i.prevout.txid, u32le(i.prevout.vout)])),
+        crypto,
+      );
   const hashSequence =
     anyoneCanPay || base !== 1
       ? ZERO32
-      : hash256(concat(tx.inputs.map((i) => u32le(i.sequence))), crypto);
+      : hash256(concatBytes(...tx.inputs.map((i) => u32le(i.sequence))), crypto);
   let hashOutputs: Uint8Array = ZERO32;
   if (base !== 2 && base !== 3) {
-    hashOutputs = hash256(concat(tx.outputs.map(outputBytes)), crypto);
+    hashOutputs = hash256(concatBytes(...tx.outputs.map(outputBytes)), crypto);
   } else if (base === 3 && inputIndex < tx.outputs.length) {
     hashOutputs = hash256(outputBytes(tx.outputs[inputIndex]!), crypto);
   }
 
-  const preimage = concat([
+  const preimage = concatBytes(
     u32le(tx.version),
     hashPrevouts,
     hashSequence,
@@ -113,7 +105,7 @@ export function segwitV0Sighash(
     hashOutputs,
     u32le(tx.locktime),
     u32le(sighashType),
-  ]);
+  );
   return hash256(preimage, crypto);
 }
 

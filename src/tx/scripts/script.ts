@@ -4,6 +4,7 @@
  * anything else, and because both peers must build byte-identical scripts to agree on the
  * P2WSH hashes they sign.
  */
+import { concatBytes } from '../../util/bytes.js';
 import { APIMisuseError } from '../../util/errors.js';
 
 /** The opcodes used by BOLT 3 scripts and by the standard output templates. */
@@ -82,18 +83,7 @@ export function pushNumber(value: number): ScriptChunk {
 
 /** Serializes chunks into script bytes; every `Uint8Array` chunk becomes a minimal push. */
 export function compileScript(chunks: readonly ScriptChunk[]): Uint8Array {
-  const parts: Uint8Array[] = [];
-  let len = 0;
-  for (const c of chunks) {
-    const part = typeof c === 'number' ? Uint8Array.of(c) : pushData(c);
-    parts.push(part);
-    len += part.length;
-  }
-  const out = new Uint8Array(len);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return concatBytes(
+    ...chunks.map((c) => (typeof c === 'number' ? Uint8Array.of(c) : pushData(c))),
+  );
 }
