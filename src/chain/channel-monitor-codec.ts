@@ -16,11 +16,10 @@ import { DecodeError } from '../util/errors.js';
 import type { TlvCodec } from '../wire/tlv.js';
 import { WireReader } from '../wire/reader.js';
 import { WireWriter } from '../wire/writer.js';
+import { listCodec, structCodec } from '../wire/tlv-struct.js';
 import {
-  listCodec,
   monitorStepCodec,
   persistCodecs,
-  structCodec,
   type ChannelMonitorUpdateStep,
   type ChannelSetupStep,
   type LatestCounterpartyCommitmentStep,

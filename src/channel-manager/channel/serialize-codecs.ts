@@ -4,12 +4,8 @@
  * events held for a monitor update. Every struct is a TLV stream (`structCodec`), so fields can
  * be added later with new odd types without breaking old readers.
  */
-import {
-  listCodec,
-  persistCodecs,
-  pubkeysCodec,
-  structCodec,
-} from '../../chain/channel-monitor-update-steps.js';
+import { persistCodecs, pubkeysCodec } from '../../chain/channel-monitor-update-steps.js';
+import { listCodec, structCodec } from '../../wire/tlv-struct.js';
 import { fromHex, toHex } from '../../util/bytes.js';
 import { DecodeError } from '../../util/errors.js';
 import {

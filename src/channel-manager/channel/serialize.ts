@@ -8,7 +8,8 @@
  * (the manager's job); a channel restored from an older copy than its monitor must be
  * force-closed from the monitor instead (ARCHITECTURE.md "How data flows", 6).
  */
-import { persistCodecs, structCodec } from '../../chain/channel-monitor-update-steps.js';
+import { persistCodecs } from '../../chain/channel-monitor-update-steps.js';
+import { structCodec } from '../../wire/tlv-struct.js';
 import { PerCommitmentSecretStore } from '../../keys/per-commitment-secret-store.js';
 import { txidToHex } from '../../tx/transaction.js';
 import { equalBytes } from '../../util/bytes.js';
