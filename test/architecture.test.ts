@@ -20,7 +20,7 @@ const allowed: Record<string, readonly string[]> = {
   onion: ['util', 'crypto', 'wire'],
   invoice: ['util', 'crypto', 'wire'],
   routing: ['util', 'crypto', 'wire'],
-  events: ['util', 'crypto', 'wire'],
+  events: ['util', 'crypto', 'wire', 'routing'],
   chain: ['util', 'crypto', 'wire', 'keys', 'tx', 'events'],
   'channel-manager': [
     'util',

@@ -1,13 +1,15 @@
 /**
  * The events a host drains from the `ChannelManager` (LDK `Event`): things only the host can act
  * on (build a funding transaction, accept a channel) or needs to know (a channel is ready or
- * closed). A union on `type`; payment events join it later. Every event is plain data (hex ids,
+ * closed, a payment arrived, sent or forwarded). A union on `type`; the payment events are in
+ * `payment-events.ts`. Every event is plain data (hex ids,
  * bigints, bytes) and has a stable encoding (`event-codec.ts`) so pending events survive a
  * restart with the manager.
  *
  * Ids are lowercase hex; txids display-order hex; amounts carry their unit.
  */
 import type { ClosureReason } from './closure-reason.js';
+import type { PaymentEvent } from './payment-events.js';
 
 /** A funding output reference (display-order hex txid, output index). */
 export interface EventOutPoint {
@@ -79,6 +81,7 @@ export type Event =
       readonly type: 'DiscardFunding';
       readonly channelId: string;
       readonly fundingTx: Uint8Array;
-    };
+    }
+  | PaymentEvent;
 
 export type EventType = Event['type'];
