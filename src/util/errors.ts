@@ -40,6 +40,11 @@ export const ErrorCode = {
   OnionError: 'OnionError',
   /** A BOLT 11 invoice string was refused; the error's `reason` says which rule it broke. */
   InvalidInvoice: 'InvalidInvoice',
+  /**
+   * No route to the payee fits the payment: amount, HTLC limits, capacity, fee or CLTV budget;
+   * the error's `reason` says which kind of obstacle.
+   */
+  RouteNotFound: 'RouteNotFound',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
