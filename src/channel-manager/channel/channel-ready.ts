@@ -114,6 +114,28 @@ export function fundingConfirmed(
   sendChannelReadyIfDeep(ctx);
 }
 
+/**
+ * The funding transaction left the best chain before we sent `channel_ready`: its confirmation
+ * and the short channel id derived from it are forgotten, and the depth counts again from the
+ * next `fundingConfirmed` (BOLT 2 "The channel_ready Message": depth in the best chain). Once
+ * `channel_ready` went out the peer may rely on the channel, so undoing it is the caller's
+ * decision to fail the channel: `APIMisuseError` here, as for a channel never confirmed.
+ */
+export function fundingUnconfirmed(ctx: ChannelContext): void {
+  const { state } = ctx;
+  const funding = state.funding;
+  if (funding?.confirmationHeight === undefined) {
+    throw new APIMisuseError(
+      `fundingUnconfirmed: the funding is not confirmed (phase ${state.phase})`,
+    );
+  }
+  if (state.channelReadySent) {
+    throw new APIMisuseError('fundingUnconfirmed: channel_ready was sent; fail the channel');
+  }
+  state.funding = { ...funding, confirmationHeight: undefined };
+  state.shortChannelId = undefined;
+}
+
 /** A new best block: the funding may now be deep enough. */
 export function bestBlockUpdated(ctx: ChannelContext, height: number): void {
   if (!Number.isInteger(height) || height < 0) {

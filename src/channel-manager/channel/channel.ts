@@ -24,7 +24,12 @@ import { toHex } from '../../util/bytes.js';
 import { APIMisuseError } from '../../util/errors.js';
 import type { Message } from '../../wire/message.js';
 import type { OpenChannelMessage } from '../../wire/messages/channel-establish.js';
-import { bestBlockUpdated, fundingConfirmed, handleChannelReady } from './channel-ready.js';
+import {
+  bestBlockUpdated,
+  fundingConfirmed,
+  fundingUnconfirmed,
+  handleChannelReady,
+} from './channel-ready.js';
 import { handleClosingSigned } from './closing.js';
 import { handleCommitmentSigned, handleRevokeAndAck, sendCommitment } from './commitment.js';
 import { resolveChannelConfig, type ChannelConfig } from './config.js';
@@ -264,6 +269,17 @@ export class Channel {
     });
   }
 
+  /**
+   * The funding transaction was reorganized out before `channel_ready` was sent: the channel
+   * waits for it to confirm again (see `channel-ready.ts`). `APIMisuseError` when it is not
+   * confirmed or `channel_ready` went out (`state.channelReadySent`: fail the channel instead).
+   */
+  fundingUnconfirmed(): ChannelOutput {
+    return this.#run(() => {
+      fundingUnconfirmed(this.#ctx);
+    });
+  }
+
   /** A new best block height. */
   bestBlockUpdated(height: number): ChannelOutput {
     return this.#run(() => {
@@ -320,10 +336,14 @@ export class Channel {
     return feerateToPropose(this.#ctx);
   }
 
-  /** Starts a mutual close, paying us to `scriptPubkey` (default: the keys' shutdown script). */
-  initiateShutdown(scriptPubkey?: Uint8Array): ChannelOutput {
+  /**
+   * Starts a mutual close, paying us to `scriptPubkey` (default: the keys' shutdown script).
+   * `targetFeerateSatPerKw` sets the feerate the closing negotiation aims at (see `closing.ts`);
+   * without it the fee estimator's is used.
+   */
+  initiateShutdown(scriptPubkey?: Uint8Array, targetFeerateSatPerKw?: number): ChannelOutput {
     return this.#run(() => {
-      initiateShutdown(this.#ctx, scriptPubkey);
+      initiateShutdown(this.#ctx, scriptPubkey, targetFeerateSatPerKw);
     });
   }
 

@@ -5,6 +5,10 @@
  * "strictly between" its last offer and the other's until they meet. Each proposal carries a
  * signature of the closing transaction at that fee (BOLT 3 "Legacy Closing Transaction"); once
  * both sides signed the same fee, the transaction is complete and handed to the manager.
+ *
+ * The fees come from the fee estimator, or from the host's target feerate when the close was
+ * started with one (`ourRange`): the funder then opens at the target, and a non-funder answers
+ * with the fee nearest the target that the funder's range allows.
  */
 import { ConfirmationTarget } from '../../chain/fee-estimator.js';
 import {
@@ -56,23 +60,38 @@ function funderBalanceSat(ctx: ChannelContext): bigint {
   );
 }
 
-function feeAt(ctx: ChannelContext, target: ConfirmationTarget): bigint {
+/** The closing fee at `feerateSatPerKw`, for the transaction with both outputs. */
+function feeAtFeerate(ctx: ChannelContext, feerateSatPerKw: number): bigint {
   const tx = closingTx(ctx, 0n, ctx.state.holderParams.dustLimitSat).tx;
   const weight = transactionWeight(tx) + FUNDING_WITNESS_WEIGHT;
-  return feeForWeight(ctx.feeEstimator.getEstSatPer1000Weight(target), weight);
+  return feeForWeight(feerateSatPerKw, weight);
 }
 
 function clamp(v: bigint, min: bigint, max: bigint): bigint {
   return v < min ? min : v > max ? max : v;
 }
 
-/** Our range: the funder pays between the close minimum and twice its proposal; the other side
- * accepts anything the funder can pay. */
+/**
+ * Our `fee_range` and the fee we propose, in satoshis, all capped by what the funder can pay.
+ *
+ * - The proposal is the fee at the host's target feerate when `closeChannel` gave one, else at
+ *   the estimator's `NonAnchorChannelFee` (a close is not meant to need a fee bump).
+ * - The minimum is the fee at the estimator's `ChannelCloseMinimum`, or at the target when that
+ *   is lower: a host asking for a cheap close accepts one (BOLT 2: "a fairly low value").
+ * - The funder pays at most twice its proposal; the other side accepts anything the funder can
+ *   pay (BOLT 2 rationale: the non-funder has no reason for a maximum).
+ */
 function ourRange(ctx: ChannelContext): { min: bigint; max: bigint; proposal: bigint } {
+  const { state, feeEstimator } = ctx;
   const cap = funderBalanceSat(ctx);
-  const min = clamp(feeAt(ctx, ConfirmationTarget.ChannelCloseMinimum), 0n, cap);
-  const proposal = clamp(feeAt(ctx, ConfirmationTarget.NonAnchorChannelFee), min, cap);
-  const max = ctx.state.isOutbound ? clamp(proposal * 2n, proposal, cap) : cap;
+  const target = state.targetClosingFeerateSatPerKw;
+  const closeMinimum = feeEstimator.getEstSatPer1000Weight(ConfirmationTarget.ChannelCloseMinimum);
+  const minRate = target === undefined ? closeMinimum : Math.min(closeMinimum, target);
+  const proposalRate =
+    target ?? feeEstimator.getEstSatPer1000Weight(ConfirmationTarget.NonAnchorChannelFee);
+  const min = clamp(feeAtFeerate(ctx, minRate), 0n, cap);
+  const proposal = clamp(feeAtFeerate(ctx, proposalRate), min, cap);
+  const max = state.isOutbound ? clamp(proposal * 2n, proposal, cap) : cap;
   return { min, max, proposal };
 }
 
@@ -223,8 +242,15 @@ export function handleClosingSigned(ctx: ChannelContext, m: ClosingSignedMessage
       complete(ctx, tx, m.signature, true);
       return;
     }
-    if (inOverlap) complete(ctx, tx, m.signature, true);
-    else sendClosingSigned(ctx, state.closing, clamp(m.feeSatoshis, lo, hi));
+    // A non-funder with a target feerate answers with the fee at its target, moved into the
+    // overlap; otherwise it takes the funder's fee when it can (BOLT 2: any fee in the overlap).
+    const wanted =
+      state.targetClosingFeerateSatPerKw === undefined
+        ? m.feeSatoshis
+        : clamp(ourRange(ctx).proposal, c.ourMinFeeSat, c.ourMaxFeeSat);
+    const reply = clamp(wanted, lo, hi);
+    if (reply === m.feeSatoshis) complete(ctx, tx, m.signature, true);
+    else sendClosingSigned(ctx, state.closing, reply);
     return;
   }
   // Legacy negotiation: each new fee strictly between the last two, until equal.

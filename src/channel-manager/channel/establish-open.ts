@@ -169,6 +169,7 @@ function baseState(args: {
     shutdownSent: false,
     shutdownReceived: false,
     closing: undefined,
+    targetClosingFeerateSatPerKw: undefined,
     closeReason: undefined,
   };
 }

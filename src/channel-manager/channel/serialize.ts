@@ -95,6 +95,8 @@ const storedCodec = structCodec<Stored>(
     closing: { type: 86n, codec: closingCodec },
     closeReason: { type: 88n, codec: textCodec },
     signerState: { type: 90n, codec: c.bytes },
+    // Odd: added after the first release, so older readers skip it.
+    targetClosingFeerateSatPerKw: { type: 91n, codec: c.u32 },
   },
   [
     'phase',
@@ -163,6 +165,7 @@ export function deserializeChannelState(
     counterpartyCommitment: rest.counterpartyCommitment,
     pendingRevocation: rest.pendingRevocation,
     counterpartyNextPerCommitmentPoint: rest.counterpartyNextPerCommitmentPoint,
+    targetClosingFeerateSatPerKw: rest.targetClosingFeerateSatPerKw,
     counterpartySecrets: PerCommitmentSecretStore.deserialize(counterpartySecrets, crypto),
   };
   return { state, signerState };

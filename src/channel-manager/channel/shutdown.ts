@@ -7,6 +7,7 @@
  * Scripts must be P2WPKH or P2WSH, or any witness program when `option_shutdown_anysegwit` was
  * negotiated; a script committed to in `upfront_shutdown_script` must be used.
  */
+import { FEERATE_FLOOR_SAT_PER_KW } from '../../chain/fee-estimator.js';
 import { toHex, equalBytes } from '../../util/bytes.js';
 import { APIMisuseError } from '../../util/errors.js';
 import type { ShutdownMessage } from '../../wire/messages/channel-close.js';
@@ -54,13 +55,32 @@ function sendOurShutdown(ctx: ChannelContext, requested: Uint8Array | undefined)
   if (!state.awaitingReestablish) ctx.out.send(shutdownMessage(ctx));
 }
 
+/** The largest target feerate accepted: `feerate_per_kw` is a u32 on the wire. */
+const U32_MAX = 0xffff_ffff;
+
 /**
  * Starts a mutual close. BOLT 2: no `shutdown` while the peer's commitment lacks updates we sent
- * (sign them first with `sendCommitment`), and only once. Refusals are `ignore` errors; a bad
- * script is `APIMisuseError`.
+ * (sign them first with `sendCommitment`), and only once. With `targetFeerateSatPerKw` the
+ * `closing_signed` negotiation aims at that feerate instead of the estimator's (`closing.ts`);
+ * it is kept in the state, so it holds across restarts. Refusals are `ignore` errors; a bad
+ * script or a feerate below `FEERATE_FLOOR_SAT_PER_KW` is `APIMisuseError`.
  */
-export function initiateShutdown(ctx: ChannelContext, scriptPubkey?: Uint8Array): void {
+export function initiateShutdown(
+  ctx: ChannelContext,
+  scriptPubkey?: Uint8Array,
+  targetFeerateSatPerKw?: number,
+): void {
   const { state } = ctx;
+  if (
+    targetFeerateSatPerKw !== undefined &&
+    (!Number.isInteger(targetFeerateSatPerKw) ||
+      targetFeerateSatPerKw < FEERATE_FLOOR_SAT_PER_KW ||
+      targetFeerateSatPerKw > U32_MAX)
+  ) {
+    throw new APIMisuseError(
+      `targetFeerateSatPerKw: expected an integer from ${FEERATE_FLOOR_SAT_PER_KW} to ${U32_MAX}, got ${targetFeerateSatPerKw}`,
+    );
+  }
   if (!canShutdown(state) || state.shutdownSent) {
     throw ignoreError(
       ChannelCheck.ChannelNotReady,
@@ -76,6 +96,8 @@ export function initiateShutdown(ctx: ChannelContext, scriptPubkey?: Uint8Array)
     );
   }
   sendOurShutdown(ctx, scriptPubkey);
+  if (targetFeerateSatPerKw !== undefined)
+    state.targetClosingFeerateSatPerKw = targetFeerateSatPerKw;
   progressShutdown(ctx);
 }
 

@@ -254,6 +254,11 @@ export interface ChannelState {
   shutdownSent: boolean;
   shutdownReceived: boolean;
   closing: ClosingNegotiation | undefined;
+  /**
+   * The feerate the host asked the mutual close to pay (`initiateShutdown`), or `undefined` to
+   * follow the fee estimator; `closing.ts` derives our `closing_signed` fee and range from it.
+   */
+  targetClosingFeerateSatPerKw: number | undefined;
   /** Why the channel closed, for logs. */
   closeReason: string | undefined;
 }
