@@ -4,10 +4,10 @@
  */
 import { bestBlockFromHeader, checkHeight } from '../chain/best-block.js';
 import { decodeBlockHeader } from '../chain/block.js';
+import { ANTI_REORG_DELAY } from '../chain/channel-monitor-onchain.js';
 import type { RelevantTxid } from '../chain/confirm.js';
 import type { TransactionData } from '../chain/listen.js';
 import { computeTxid, hashToDisplayHex } from '../chain/txid.js';
-import type { ChannelState } from './channel/state.js';
 import type { ManagerContext } from './manager-context.js';
 import type { ChannelEntry } from './manager-state.js';
 
@@ -89,15 +89,27 @@ function fundingTimedOut(entry: ChannelEntry, height: number): boolean {
   );
 }
 
-/** `Confirm.getRelevantTxids`: the confirmed funding transactions, to watch for reorgs. */
+/**
+ * `Confirm.getRelevantTxids`: the confirmed funding transactions a reorganization could still
+ * matter for, so a `Confirm` host checks them. A funding transaction stays listed until both:
+ * - it is `ANTI_REORG_DELAY` (6) confirmations deep, the depth from which boltkit treats a
+ *   confirmation as final everywhere (LDK's figure, also the monitors' own cutoff); and
+ * - we sent `channel_ready`: before that the depth still counts towards `minimum_depth`, which
+ *   may be larger than 6, and must be counted in the best chain.
+ * A reorganization deeper than that is not looked for; after `channel_ready` it would fail the
+ * channel anyway (`fundingReorged`), and the monitor still watches the funding output.
+ */
 export function relevantTxids(ctx: ManagerContext): RelevantTxid[] {
   const out: RelevantTxid[] = [];
   for (const entry of ctx.entries) {
-    const funding = entry.channel.state.funding;
+    const state = entry.channel.state;
+    const funding = state.funding;
     const at = funding?.confirmationHeight;
     if (funding === undefined || at === undefined || entry.confirmedBlockHash === undefined) {
       continue;
     }
+    const confirmations = ctx.bestBlock.height - at + 1;
+    if (state.channelReadySent && confirmations >= ANTI_REORG_DELAY) continue;
     out.push({
       txid: hashToDisplayHex(funding.txid),
       height: at,
@@ -117,18 +129,13 @@ export function relevantTxids(ctx: ManagerContext): RelevantTxid[] {
  */
 function fundingReorged(ctx: ManagerContext, entry: ChannelEntry): void {
   const state = entry.channel.state;
-  const funding = state.funding;
-  if (funding !== undefined && !state.channelReadySent) {
+  if (state.funding?.confirmationHeight !== undefined && !state.channelReadySent) {
     ctx.log(
       'info',
       'funding transaction reorganized out: waiting for it again',
       entry.counterpartyNodeId,
     );
-    // The channel has no call for this: its confirmation fields are reset in place, as
-    // `fundingConfirmed` would set them, so the state (and its encoding) stays the channel's.
-    const mutable = state as ChannelState;
-    mutable.funding = { ...funding, confirmationHeight: undefined };
-    mutable.shortChannelId = undefined;
+    ctx.run(entry, () => entry.channel.fundingUnconfirmed());
     entry.confirmedBlockHash = undefined;
     ctx.markDirty();
     return;
