@@ -71,4 +71,13 @@ export interface KeysInterface {
 
   /** 32 fresh random bytes, never the same twice. */
   getSecureRandomBytes(): Uint8Array;
+
+  /**
+   * The 32-byte secret behind stateless inbound payments (`createInboundPayment`): payment
+   * secrets and preimages are derived from it, so invoices need no per-invoice storage. It must
+   * be the same on every start (derived from the seed, or stored), or payments to invoices issued
+   * before a restart are no longer recognised. Keep it as secret as the node key: anyone holding
+   * it can compute the preimages of our invoices. Returns a new copy on each call.
+   */
+  getInboundPaymentKeyMaterial(): Uint8Array;
 }

@@ -10,6 +10,8 @@
  *     m/2'  shutdown key: P2WPKH for `shutdown.scriptpubkey`
  *     m/3'  channel master: the key of the per-channel HMACs below
  *     m/4'  entropy: keys the random-byte stream together with the starting time
+ *     m/5'  inbound payments: HMAC-SHA256(key = m/5' secret, data = ascii("inbound_payment_key"))
+ *           is the key material of stateless invoices (`getInboundPaymentKeyMaterial`)
  *
  * Per channel, from `channelKeysId` (32 bytes, see `generateChannelKeysId`):
  *
@@ -53,6 +55,9 @@ export interface KeysManagerOptions {
 
 const U128_LIMIT = 1n << 128n;
 
+/** The label that turns the m/5' secret into the inbound payment key material. */
+const INBOUND_PAYMENT_LABEL = Uint8Array.from('inbound_payment_key', (c) => c.charCodeAt(0));
+
 function ascii(s: string): Uint8Array {
   return Uint8Array.from(s, (c) => c.charCodeAt(0));
 }
@@ -80,6 +85,7 @@ export class KeysManager implements KeysInterface {
   readonly #destinationScript: Uint8Array;
   readonly #shutdownScript: Uint8Array;
   readonly #channelMaster: Uint8Array;
+  readonly #inboundPaymentKeyMaterial: Uint8Array;
   readonly #startingTimeSecs: number;
   readonly #startingTimeNanos: number;
   readonly #random: SeededRandomBytes;
@@ -130,6 +136,7 @@ export class KeysManager implements KeysInterface {
     this.#destinationScript = p2wpkhScript(crypto.getPublicKey(child(1)), crypto);
     this.#shutdownScript = p2wpkhScript(crypto.getPublicKey(child(2)), crypto);
     this.#channelMaster = child(3);
+    this.#inboundPaymentKeyMaterial = crypto.hmacSha256(child(5), INBOUND_PAYMENT_LABEL);
     const time = new Uint8Array(12);
     const view = new DataView(time.buffer);
     view.setUint32(0, Math.floor(this.#startingTimeSecs / 2 ** 32));
@@ -243,5 +250,10 @@ export class KeysManager implements KeysInterface {
 
   getSecureRandomBytes(): Uint8Array {
     return this.#random.next();
+  }
+
+  /** Derived from the seed alone (see the module comment), so it survives restarts. */
+  getInboundPaymentKeyMaterial(): Uint8Array {
+    return this.#inboundPaymentKeyMaterial.slice();
   }
 }
