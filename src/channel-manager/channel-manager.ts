@@ -49,7 +49,7 @@ import { ChannelPhase, isFunded } from './channel/state.js';
 import { channelDetailsOf, type ChannelDetails } from './channel-details.js';
 import { resolveUserConfig, type UserConfig } from './config.js';
 import { checkFundingTransaction } from './funding-check.js';
-import type { ManagerSnapshot } from './manager-state.js';
+import type { ChannelEntry, ManagerSnapshot } from './manager-state.js';
 import { decodeManager, encodeManager } from './manager-codec.js';
 import { restoreChannels } from './manager-read.js';
 import {
@@ -70,6 +70,40 @@ import {
   routeChannelMessage,
 } from './manager-routing.js';
 import { serializeChannel } from './channel/serialize.js';
+import type { Invoice } from '../invoice/invoice.js';
+import type { Route, RouteParameters, Router } from '../routing/route.js';
+import { SimpleRouter } from '../routing/pathfinder.js';
+import { fromHex } from '../util/bytes.js';
+import { deriveInboundPaymentKeys } from './payments/inbound-payment.js';
+import {
+  emptyPaymentState,
+  type RecipientOnionFields,
+  type Retry,
+} from './payments/payment-state.js';
+import { decodePaymentState, encodePaymentState } from './payments/payment-state-codec.js';
+import {
+  claimFunds,
+  failHtlcBackwards,
+  receiveBlockConnected,
+  receiveTimerTick,
+} from './payments/receive.js';
+import { abandonPayment, sendTimerTick } from './payments/send.js';
+import {
+  createBolt11Invoice,
+  createInboundPayment,
+  createInboundPaymentForHash,
+  listRecentPayments,
+  payInvoice,
+  processPendingHtlcForwards,
+  sendPayment,
+  sendPaymentWithRoute,
+  sendSpontaneousPayment,
+  type CreatedInvoice,
+  type CreateInvoiceOptions,
+  type InboundPaymentResult,
+  type PayInvoiceOptions,
+  type RecentPayment,
+} from './manager-payments.js';
 
 export interface ChannelManagerOptions {
   readonly watch: Watch;
@@ -83,6 +117,13 @@ export interface ChannelManagerOptions {
   /** The chain the channels live on; `bitcoin` by default. */
   readonly network?: ChainName;
   readonly crypto?: CryptoBackend;
+  /** Finds payment routes; a `SimpleRouter` over our channels and invoice hints by default. */
+  readonly router?: Router;
+  /**
+   * The host's clock in seconds since 1970, for invoice timestamps and expiry. Without it the
+   * newest block header time seen is used (the core has no clock of its own).
+   */
+  readonly currentTimeSeconds?: () => number;
 }
 
 interface ManagerEvents {
@@ -98,10 +139,15 @@ export class ChannelManager
   #pendingEvents: Event[] = [];
   #pendingMessages: OutgoingMessage[] = [];
   #needsPersistence = true;
+  #depth = 0;
+  readonly #deferred: (() => void)[] = [];
+  readonly #touched = new Set<ChannelEntry>();
 
   constructor(options: ChannelManagerOptions, snapshot?: ManagerSnapshot) {
     super();
     checkHeight(options.bestBlock.height);
+    const payments = snapshot?.payments ?? emptyPaymentState();
+    const clock = options.currentTimeSeconds;
     this.#ctx = {
       watch: options.watch,
       broadcaster: options.broadcaster,
@@ -117,6 +163,19 @@ export class ChannelManager
       peers: new Map(),
       inbound: new Map(),
       htlcEvents: [],
+      payments,
+      router: options.router ?? new SimpleRouter(),
+      inboundKeys: deriveInboundPaymentKeys(
+        options.keys.getInboundPaymentKeyMaterial(),
+        options.crypto ?? nobleBackend,
+      ),
+      nowSeconds: () => (clock === undefined ? payments.highestSeenTimestamp : Math.floor(clock())),
+      touch: (entry) => {
+        this.#touched.add(entry);
+      },
+      defer: (fn) => {
+        this.#deferred.push(fn);
+      },
       markDirty: () => {
         this.#needsPersistence = true;
       },
@@ -182,7 +241,16 @@ export class ChannelManager
     userChannelId: bigint,
     overrideConfig?: Partial<UserConfig>,
   ): string {
-    return openOutbound(this.#ctx, theirNodeId, valueSat, pushMsat, userChannelId, overrideConfig);
+    return this.#op(() => {
+      return openOutbound(
+        this.#ctx,
+        theirNodeId,
+        valueSat,
+        pushMsat,
+        userChannelId,
+        overrideConfig,
+      );
+    });
   }
 
   /** Accepts an inbound channel announced by `OpenChannelRequest`. */
@@ -191,7 +259,9 @@ export class ChannelManager
     counterpartyNodeId: string,
     userChannelId: bigint,
   ): void {
-    acceptRequest(this.#ctx, temporaryChannelId, counterpartyNodeId, userChannelId, false);
+    this.#op(() => {
+      acceptRequest(this.#ctx, temporaryChannelId, counterpartyNodeId, userChannelId, false);
+    });
   }
 
   /**
@@ -203,16 +273,20 @@ export class ChannelManager
     counterpartyNodeId: string,
     userChannelId: bigint,
   ): void {
-    acceptRequest(this.#ctx, temporaryChannelId, counterpartyNodeId, userChannelId, true);
+    this.#op(() => {
+      acceptRequest(this.#ctx, temporaryChannelId, counterpartyNodeId, userChannelId, true);
+    });
   }
 
   /** Refuses an inbound channel announced by `OpenChannelRequest`: the peer gets `error`. */
   rejectInboundChannel(temporaryChannelId: string, counterpartyNodeId: string): void {
-    const request = takeRequest(this.#ctx, temporaryChannelId, counterpartyNodeId);
-    this.#send(
-      request.counterpartyNodeId,
-      errorMessageFor(request.open.temporaryChannelId, 'channel rejected'),
-    );
+    this.#op(() => {
+      const request = takeRequest(this.#ctx, temporaryChannelId, counterpartyNodeId);
+      this.#send(
+        request.counterpartyNodeId,
+        errorMessageFor(request.open.temporaryChannelId, 'channel rejected'),
+      );
+    });
   }
 
   /**
@@ -226,13 +300,17 @@ export class ChannelManager
     counterpartyNodeId: string,
     fundingTx: Uint8Array,
   ): void {
-    const entry = hostEntry(this.#ctx, temporaryChannelId, counterpartyNodeId);
-    const script = entry.fundingScript;
-    if (script === undefined || entry.channel.phase !== ChannelPhase.FundingNegotiated) {
-      throw new APIMisuseError('fundingTransactionGenerated: the channel is not awaiting funding');
-    }
-    checkFundingTransaction(fundingTx, script, entry.channel.state.fundingValueSat);
-    this.#ctx.run(entry, () => entry.channel.fundingTransactionGenerated(fundingTx));
+    this.#op(() => {
+      const entry = hostEntry(this.#ctx, temporaryChannelId, counterpartyNodeId);
+      const script = entry.fundingScript;
+      if (script === undefined || entry.channel.phase !== ChannelPhase.FundingNegotiated) {
+        throw new APIMisuseError(
+          'fundingTransactionGenerated: the channel is not awaiting funding',
+        );
+      }
+      checkFundingTransaction(fundingTx, script, entry.channel.state.fundingValueSat);
+      this.#ctx.run(entry, () => entry.channel.fundingTransactionGenerated(fundingTx));
+    });
   }
 
   /** Every channel we know, open or opening. */
@@ -263,32 +341,38 @@ export class ChannelManager
     counterpartyNodeId: string,
     targetFeerateSatPerKw?: number,
   ): void {
-    const entry = hostEntry(this.#ctx, channelId, counterpartyNodeId);
-    if (targetFeerateSatPerKw !== undefined) {
-      if (!Number.isInteger(targetFeerateSatPerKw) || targetFeerateSatPerKw < 253) {
-        throw new APIMisuseError('closeChannel: targetFeerateSatPerKw must be an integer >= 253');
+    this.#op(() => {
+      const entry = hostEntry(this.#ctx, channelId, counterpartyNodeId);
+      if (targetFeerateSatPerKw !== undefined) {
+        if (!Number.isInteger(targetFeerateSatPerKw) || targetFeerateSatPerKw < 253) {
+          throw new APIMisuseError('closeChannel: targetFeerateSatPerKw must be an integer >= 253');
+        }
+        this.#ctx.log('debug', 'closeChannel: the target feerate is negotiated by the channel');
       }
-      this.#ctx.log('debug', 'closeChannel: the target feerate is negotiated by the channel');
-    }
-    if (!isFunded(entry.channel.state)) {
-      this.#ctx.forceClose(entry, { type: 'HolderForceClosed' }, 'closed by the host');
-      return;
-    }
-    if (!entry.channel.state.shutdownReceived) entry.shutdownInitiatedLocally = true;
-    this.#ctx.run(entry, () => entry.channel.initiateShutdown());
+      if (!isFunded(entry.channel.state)) {
+        this.#ctx.forceClose(entry, { type: 'HolderForceClosed' }, 'closed by the host');
+        return;
+      }
+      if (!entry.channel.state.shutdownReceived) entry.shutdownInitiatedLocally = true;
+      this.#ctx.run(entry, () => entry.channel.initiateShutdown());
+    });
   }
 
   /** Force-closes a channel: the peer gets `error`, the monitor broadcasts our commitment. */
   forceCloseBroadcastingLatestTxn(channelId: string, counterpartyNodeId: string): void {
-    const entry = hostEntry(this.#ctx, channelId, counterpartyNodeId);
-    this.#ctx.forceClose(entry, { type: 'HolderForceClosed' }, 'force-closed by the host');
+    this.#op(() => {
+      const entry = hostEntry(this.#ctx, channelId, counterpartyNodeId);
+      this.#ctx.forceClose(entry, { type: 'HolderForceClosed' }, 'force-closed by the host');
+    });
   }
 
   /** Force-closes every channel. */
   forceCloseAllChannelsBroadcastingLatestTxn(): void {
-    for (const entry of [...this.#ctx.entries]) {
-      this.#ctx.forceClose(entry, { type: 'HolderForceClosed' }, 'force-closed by the host');
-    }
+    this.#op(() => {
+      for (const entry of [...this.#ctx.entries]) {
+        this.#ctx.forceClose(entry, { type: 'HolderForceClosed' }, 'force-closed by the host');
+      }
+    });
   }
 
   /**
@@ -296,21 +380,27 @@ export class ChannelManager
    * estimate moved enough (BOLT 2 "Updating Fees"), and handles monitor events.
    */
   timerTickOccurred(): void {
-    this.processPendingEvents();
-    for (const entry of [...this.#ctx.entries]) {
-      if (entry.stopped || !this.#ctx.peers.has(entry.counterpartyNodeId)) continue;
-      if (entry.channel.state.awaitingReestablish) continue;
-      const feerate = entry.channel.feerateToPropose();
-      if (feerate === undefined) continue;
-      this.#ctx.run(entry, () => entry.channel.proposeFeeUpdate(feerate));
-      this.#ctx.run(entry, () => entry.channel.sendCommitment());
-    }
+    this.#op(() => {
+      this.processPendingEvents();
+      for (const entry of [...this.#ctx.entries]) {
+        if (entry.stopped || !this.#ctx.peers.has(entry.counterpartyNodeId)) continue;
+        if (entry.channel.state.awaitingReestablish) continue;
+        const feerate = entry.channel.feerateToPropose();
+        if (feerate === undefined) continue;
+        this.#ctx.run(entry, () => entry.channel.proposeFeeUpdate(feerate));
+        this.#ctx.run(entry, () => entry.channel.sendCommitment());
+      }
+      receiveTimerTick(this.#ctx);
+      sendTimerTick(this.#ctx);
+    });
   }
 
   /** Handles the `Watch`'s monitor events (completions, closes on chain, expiring HTLCs). */
   processPendingEvents(): void {
-    for (const event of this.#ctx.watch.releasePendingMonitorEvents())
-      onMonitorEvent(this.#ctx, event);
+    this.#op(() => {
+      for (const event of this.#ctx.watch.releasePendingMonitorEvents())
+        onMonitorEvent(this.#ctx, event);
+    });
   }
 
   /** Returns and forgets the events raised so far, oldest first. */
@@ -338,22 +428,25 @@ export class ChannelManager
    * channel up to `updateId`: releases what was held.
    */
   channelMonitorUpdated(fundingOutpoint: OutPoint, updateId: bigint): void {
-    const entry = this.#ctx.entries.find(
-      (e) => e.fundingOutpoint !== undefined && outPointsEqual(e.fundingOutpoint, fundingOutpoint),
-    );
-    if (entry === undefined) {
-      if (
-        [...this.#ctx.closed.values()].some((c) =>
-          outPointsEqual(c.fundingOutpoint, fundingOutpoint),
-        )
-      )
-        return;
-      throw new ChannelUnavailableError(
-        `channelMonitorUpdated: no channel funded at ${formatOutPoint(fundingOutpoint)}`,
+    this.#op(() => {
+      const entry = this.#ctx.entries.find(
+        (e) =>
+          e.fundingOutpoint !== undefined && outPointsEqual(e.fundingOutpoint, fundingOutpoint),
       );
-    }
-    if (updateId === entry.channel.state.nextMonitorUpdateId - 1n) entry.inProgressUpdates = 0;
-    this.#ctx.run(entry, () => entry.channel.monitorUpdatingCompleted(updateId));
+      if (entry === undefined) {
+        if (
+          [...this.#ctx.closed.values()].some((c) =>
+            outPointsEqual(c.fundingOutpoint, fundingOutpoint),
+          )
+        )
+          return;
+        throw new ChannelUnavailableError(
+          `channelMonitorUpdated: no channel funded at ${formatOutPoint(fundingOutpoint)}`,
+        );
+      }
+      if (updateId === entry.channel.state.nextMonitorUpdateId - 1n) entry.inProgressUpdates = 0;
+      this.#ctx.run(entry, () => entry.channel.monitorUpdatingCompleted(updateId));
+    });
   }
 
   /** The persisted form (see `manager-codec.ts`); store it when `getAndClearNeedsPersistence`. */
@@ -373,6 +466,7 @@ export class ChannelManager
       })),
       closed: [...this.#ctx.closed.values()],
       pendingEvents: this.#pendingEvents,
+      payments: encodePaymentState(this.#ctx.payments),
     });
   }
 
@@ -399,7 +493,12 @@ export class ChannelManager
     );
     const manager = new ChannelManager(
       { ...args, bestBlock: stored.bestBlock },
-      { entries, closed, pendingEvents: events },
+      {
+        entries,
+        closed,
+        pendingEvents: events,
+        ...(stored.payments === undefined ? {} : { payments: decodePaymentState(stored.payments) }),
+      },
     );
     for (const [outpoint, update] of staleUpdates) args.watch.updateChannel(outpoint, update);
     // A monitor read back from storage is durable: what a write in progress held (messages, a
@@ -410,6 +509,120 @@ export class ChannelManager
       manager.channelMonitorUpdated(outpoint, entry.channel.state.nextMonitorUpdateId - 1n);
     }
     return manager;
+  }
+
+  // ---- Payments ------------------------------------------------------------------------------
+
+  /**
+   * A payment hash and secret for an invoice, derived from our inbound payment key: nothing is
+   * stored per invoice. `PaymentClaimable` carries the preimage when a payment arrives.
+   */
+  createInboundPayment(
+    amountMsat: bigint | undefined,
+    invoiceExpirySecs: number,
+    minFinalCltvExpiryDelta?: number,
+  ): InboundPaymentResult {
+    return createInboundPayment(this.#ctx, amountMsat, invoiceExpirySecs, minFinalCltvExpiryDelta);
+  }
+
+  /** A payment secret for a hash whose preimage the host keeps (claim with `claimFunds`). */
+  createInboundPaymentForHash(
+    paymentHash: string,
+    amountMsat: bigint | undefined,
+    invoiceExpirySecs: number,
+    minFinalCltvExpiryDelta?: number,
+  ): string {
+    return createInboundPaymentForHash(
+      this.#ctx,
+      paymentHash,
+      amountMsat,
+      invoiceExpirySecs,
+      minFinalCltvExpiryDelta,
+    );
+  }
+
+  /** A signed BOLT 11 invoice to us, with route hints for our private channels. */
+  createBolt11Invoice(options: CreateInvoiceOptions): CreatedInvoice {
+    return createBolt11Invoice(this.#ctx, options);
+  }
+
+  /**
+   * Pays a BOLT 11 invoice (text or decoded); returns the payment id (the payment hash unless
+   * given). Throws `DuplicatePaymentError` for an id in use, `APIMisuseError` for an expired
+   * invoice or a wrong amount. The outcome comes as `PaymentSent` or `PaymentFailed`.
+   */
+  payInvoice(invoice: Invoice | string, options?: PayInvoiceOptions): string {
+    return this.#op(() => payInvoice(this.#ctx, invoice, options));
+  }
+
+  /** Sends to `paymentHash` over routes the router finds (LDK `send_payment`). */
+  sendPayment(
+    paymentHash: string,
+    recipientOnion: RecipientOnionFields,
+    paymentId: string,
+    routeParams: RouteParameters,
+    retry: Retry,
+  ): void {
+    this.#op(() => {
+      sendPayment(this.#ctx, paymentHash, recipientOnion, paymentId, routeParams, retry);
+    });
+  }
+
+  /** Sends over an explicit route, without retries. */
+  sendPaymentWithRoute(
+    route: Route,
+    paymentHash: string,
+    recipientOnion: RecipientOnionFields,
+    paymentId: string,
+  ): void {
+    this.#op(() => {
+      sendPaymentWithRoute(this.#ctx, route, paymentHash, recipientOnion, paymentId);
+    });
+  }
+
+  /** Keysend: returns the payment hash of the preimage (random unless given). */
+  sendSpontaneousPayment(
+    paymentPreimage: string | undefined,
+    paymentId: string,
+    routeParams: RouteParameters,
+    retry: Retry,
+  ): string {
+    return this.#op(() =>
+      sendSpontaneousPayment(this.#ctx, paymentPreimage, paymentId, routeParams, retry),
+    );
+  }
+
+  /** Stops retrying a payment; `PaymentFailed` (UserAbandoned) once no part is in flight. */
+  abandonPayment(paymentId: string): void {
+    this.#op(() => {
+      abandonPayment(this.#ctx, fromHex(paymentId, 32, 'paymentId'));
+    });
+  }
+
+  /** Payments we send that are pending or resolved recently. */
+  listRecentPayments(): RecentPayment[] {
+    return listRecentPayments(this.#ctx);
+  }
+
+  /** Settles a `PaymentClaimable` payment with its preimage; `PaymentClaimed` follows. */
+  claimFunds(paymentPreimage: string): void {
+    this.#op(() => {
+      claimFunds(this.#ctx, fromHex(paymentPreimage, 32, 'paymentPreimage'));
+    });
+  }
+
+  /** Refuses a payment to us: every part fails back to the sender. */
+  failHtlcBackwards(paymentHash: string): void {
+    this.#op(() => {
+      failHtlcBackwards(this.#ctx, fromHex(paymentHash, 32, 'paymentHash'));
+    });
+  }
+
+  /** Forwards, receives or fails the HTLCs `PendingHTLCsForwardable` announced. */
+  processPendingHtlcForwards(): void {
+    this.#op(() => {
+      processPendingHtlcForwards(this.#ctx);
+    });
   }
 
   // ---- Internal hooks for HTLCs (the payment API builds on these) --------------------------
@@ -447,12 +660,16 @@ export class ChannelManager
   // ---- ChannelMessageHandler ---------------------------------------------------------------
 
   peerConnected(nodeId: string, init: InitMessage, _inbound: boolean): void {
-    peerConnected(this.#ctx, nodeId, Features.fromInit(init.globalFeatures, init.features));
+    this.#op(() => {
+      peerConnected(this.#ctx, nodeId, Features.fromInit(init.globalFeatures, init.features));
+    });
   }
 
   peerDisconnected(nodeId: string): void {
-    peerDisconnected(this.#ctx, nodeId);
-    this.#pendingMessages = this.#pendingMessages.filter((m) => m.nodeId !== nodeId);
+    this.#op(() => {
+      peerDisconnected(this.#ctx, nodeId);
+      this.#pendingMessages = this.#pendingMessages.filter((m) => m.nodeId !== nodeId);
+    });
   }
 
   getAndClearPendingMessages(): OutgoingMessage[] {
@@ -460,7 +677,9 @@ export class ChannelManager
   }
 
   handleChannelMessage(nodeId: string, message: Message | UnknownMessage): void {
-    routeChannelMessage(this.#ctx, nodeId, message);
+    this.#op(() => {
+      routeChannelMessage(this.#ctx, nodeId, message);
+    });
   }
 
   // ---- Listen + Confirm ----------------------------------------------------------------------
@@ -475,19 +694,30 @@ export class ChannelManager
   }
 
   blockDisconnected(header: Uint8Array, height: number): void {
-    blockDisconnected(this.#ctx, header, height);
+    this.#op(() => {
+      blockDisconnected(this.#ctx, header, height);
+    });
   }
 
   transactionsConfirmed(header: Uint8Array, txdata: TransactionData, height: number): void {
-    transactionsConfirmed(this.#ctx, header, txdata, height);
+    this.#op(() => {
+      this.#sawHeader(header);
+      transactionsConfirmed(this.#ctx, header, txdata, height);
+    });
   }
 
   transactionUnconfirmed(txid: string): void {
-    transactionUnconfirmed(this.#ctx, txid);
+    this.#op(() => {
+      transactionUnconfirmed(this.#ctx, txid);
+    });
   }
 
   bestBlockUpdated(header: Uint8Array, height: number): void {
-    bestBlockUpdated(this.#ctx, header, height);
+    this.#op(() => {
+      this.#sawHeader(header);
+      bestBlockUpdated(this.#ctx, header, height);
+      receiveBlockConnected(this.#ctx, height);
+    });
   }
 
   getRelevantTxids(): RelevantTxid[] {
@@ -495,6 +725,49 @@ export class ChannelManager
   }
 
   // ---- Internals -------------------------------------------------------------------------------
+
+  /** Runs a host call; payment work it deferred and commitments it made due go out at the end. */
+  #op<T>(fn: () => T): T {
+    this.#depth++;
+    try {
+      return fn();
+    } finally {
+      this.#depth--;
+      if (this.#depth === 0) this.#flush();
+    }
+  }
+
+  #flush(): void {
+    this.#depth++;
+    try {
+      for (;;) {
+        const fn = this.#deferred.shift();
+        if (fn !== undefined) {
+          fn();
+          continue;
+        }
+        if (this.#touched.size === 0) break;
+        const touched = [...this.#touched];
+        this.#touched.clear();
+        for (const entry of touched) {
+          if (!this.#ctx.entries.includes(entry)) continue;
+          this.#ctx.run(entry, () => entry.channel.sendCommitment());
+        }
+      }
+    } finally {
+      this.#depth--;
+    }
+  }
+
+  /** Block header time (bytes 68..71, little-endian): our clock when the host gives none. */
+  #sawHeader(header: Uint8Array): void {
+    if (header.length !== 80) return;
+    const time = new DataView(header.buffer, header.byteOffset + 68, 4).getUint32(0, true);
+    if (time > this.#ctx.payments.highestSeenTimestamp) {
+      this.#ctx.payments.highestSeenTimestamp = time;
+      this.#needsPersistence = true;
+    }
+  }
 
   #send(nodeId: string, message: Message): void {
     this.#pendingMessages.push({ nodeId, message });

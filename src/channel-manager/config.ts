@@ -46,6 +46,17 @@ export interface UserConfig {
   readonly trustedPeers0conf: readonly string[];
   /** Announce our channels (`announce_channel`). */
   readonly announceChannels: boolean;
+  /** The base fee we charge to forward a payment over one of our channels (BOLT 7). */
+  readonly forwardingFeeBaseMsat: number;
+  /** The proportional fee we charge to forward, in millionths of the amount (BOLT 7). */
+  readonly forwardingFeeProportionalMillionths: number;
+  /**
+   * The blocks we ask between an incoming and an outgoing HTLC we forward (BOLT 7
+   * `cltv_expiry_delta`): our time to claim upstream after downstream claimed on chain.
+   */
+  readonly cltvExpiryDelta: number;
+  /** Accept keysend payments (the sender chose the preimage; BOLT 4 `keysend_preimage`). */
+  readonly acceptKeysend: boolean;
 }
 
 export const defaultUserConfig: UserConfig = {
@@ -65,6 +76,10 @@ export const defaultUserConfig: UserConfig = {
   maxDustHtlcExposureMsat: 5_000_000n,
   trustedPeers0conf: [],
   announceChannels: false,
+  forwardingFeeBaseMsat: 1000,
+  forwardingFeeProportionalMillionths: 0,
+  cltvExpiryDelta: 72,
+  acceptKeysend: false,
 };
 
 const NODE_ID = /^0[23][0-9a-f]{64}$/;
@@ -104,6 +119,23 @@ export function resolveUserConfig(partial: Partial<UserConfig> = {}): UserConfig
     if (typeof id !== 'string' || !NODE_ID.test(id)) {
       throw new APIMisuseError('UserConfig.trustedPeers0conf: expected lowercase hex node ids');
     }
+  }
+  for (const [name, v] of [
+    ['forwardingFeeBaseMsat', config.forwardingFeeBaseMsat],
+    ['forwardingFeeProportionalMillionths', config.forwardingFeeProportionalMillionths],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
+      throw new APIMisuseError(`UserConfig.${name}: expected a u32`);
+    }
+  }
+  // BOLT 7 bounds the delta by u16; below 48 blocks (MIN_CLTV_EXPIRY_DELTA) a forward cannot be
+  // claimed upstream in time after a downstream close.
+  if (
+    !Number.isInteger(config.cltvExpiryDelta) ||
+    config.cltvExpiryDelta < 48 ||
+    config.cltvExpiryDelta > 0xffff
+  ) {
+    throw new APIMisuseError('UserConfig.cltvExpiryDelta: expected an integer in [48, 65535]');
   }
   // The per-channel checks (dust limit, HTLC counts, delays) run here too, once.
   channelConfigFor(config, false);

@@ -49,12 +49,16 @@ export interface StoredManager {
   readonly channels: readonly StoredChannel[];
   readonly closed: readonly StoredClosed[];
   readonly pendingEvents: readonly Event[];
+  /** `encodePaymentState` bytes; absent in managers written before payments. */
+  readonly payments: Uint8Array | undefined;
 }
 
 const T_BEST_BLOCK = 0;
 const T_CHANNEL = 2;
 const T_CLOSED = 4;
 const T_EVENT = 6;
+/** Even: a reader that cannot read payments would lose where forwarded HTLCs came from. */
+const T_PAYMENTS = 8;
 
 function varBytes(w: WireWriter, b: Uint8Array): void {
   w.bigSize(BigInt(b.length)).bytes(b);
@@ -119,6 +123,7 @@ export function encodeManager(m: StoredManager): Uint8Array {
     );
   }
   for (const e of m.pendingEvents) record(T_EVENT, encodeEvent(e));
+  if (m.payments !== undefined) record(T_PAYMENTS, m.payments);
   return w.finish();
 }
 
@@ -134,6 +139,7 @@ export function decodeManager(bytes: Uint8Array): StoredManager {
   const channels: StoredChannel[] = [];
   const closed: StoredClosed[] = [];
   const pendingEvents: Event[] = [];
+  let payments: Uint8Array | undefined;
   let last = -1n;
   while (r.remaining() > 0) {
     const type = r.bigSize('record type');
@@ -185,10 +191,13 @@ export function decodeManager(bytes: Uint8Array): StoredManager {
       case T_EVENT:
         pendingEvents.push(decodeEvent(value));
         break;
+      case T_PAYMENTS:
+        payments = value;
+        break;
       default:
         if (type % 2n === 0n) throw new DecodeError(`ChannelManager: unknown record ${type}`);
     }
   }
   if (bestBlock === undefined) throw new DecodeError('ChannelManager: best block missing');
-  return { bestBlock, channels, closed, pendingEvents };
+  return { bestBlock, channels, closed, pendingEvents, payments };
 }

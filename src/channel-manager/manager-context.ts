@@ -20,6 +20,9 @@ import type { OpenChannelMessage } from '../wire/messages/channel-establish.js';
 import type { ChannelOutput } from './channel/context.js';
 import type { ChannelEvent } from './channel/events.js';
 import type { UserConfig } from './config.js';
+import type { Router } from '../routing/route.js';
+import type { InboundPaymentKeys } from './payments/inbound-payment.js';
+import type { PaymentState } from './payments/payment-state.js';
 import type { ChannelEntry, ClosedChannel } from './manager-state.js';
 
 /** An open request waiting for the host (manual acceptance). */
@@ -48,7 +51,18 @@ export interface ManagerContext {
   readonly peers: Map<string, Features>;
   /** Keyed `nodeId:temporaryChannelId`. */
   readonly inbound: Map<string, InboundRequest>;
+  /** HTLC events kept for the `internal*` test hooks (the newest 1000). */
   readonly htlcEvents: ChannelEvent[];
+  /** Payments sent, received and forwarded (persisted with the manager). */
+  readonly payments: PaymentState;
+  readonly router: Router;
+  readonly inboundKeys: InboundPaymentKeys;
+  /** Seconds since 1970: the host's clock when it gave one, else the newest block time seen. */
+  nowSeconds(): number;
+  /** Marks a channel that got updates: it signs them when the current operation ends. */
+  touch(entry: ChannelEntry): void;
+  /** Runs `fn` once the current channel call is done (payment work that touches other channels). */
+  defer(fn: () => void): void;
   /** The manager changed: the host should store it again. */
   markDirty(): void;
   log(level: LogLevel, message: string, peerId?: string, channelId?: string): void;

@@ -16,6 +16,8 @@ import type { ChannelEvent, ClosureKind } from './channel/events.js';
 import type { ClosureReason } from '../events/closure-reason.js';
 import { ChannelError, warningMessageFor } from './channel/errors.js';
 import { ChannelPhase } from './channel/state.js';
+import { onHtlcReceived } from './payments/htlc-in.js';
+import { onHtlcFailed, onHtlcFulfilled } from './payments/htlc-out.js';
 import type { ManagerContext } from './manager-context.js';
 import { closureReasonOf } from './manager-helpers.js';
 import type { ChannelEntry } from './manager-state.js';
@@ -177,11 +179,24 @@ function onChannelEvent(ctx: ManagerContext, entry: ChannelEntry, e: ChannelEven
       onClosed(ctx, entry, e.kind, e.reason);
       return;
     case 'HtlcReceived':
+      recordHtlcEvent(ctx, e);
+      onHtlcReceived(ctx, entry, e);
+      return;
     case 'HtlcFulfilled':
+      recordHtlcEvent(ctx, e);
+      onHtlcFulfilled(ctx, entry, e);
+      return;
     case 'HtlcFailed':
-      ctx.htlcEvents.push(e);
+      recordHtlcEvent(ctx, e);
+      onHtlcFailed(ctx, entry, e);
       return;
   }
+}
+
+/** Kept for the `internal*` test hooks; bounded, since nothing drains it in production. */
+function recordHtlcEvent(ctx: ManagerContext, e: ChannelEvent): void {
+  ctx.htlcEvents.push(e);
+  if (ctx.htlcEvents.length > 1000) ctx.htlcEvents.shift();
 }
 
 function onClosed(ctx: ManagerContext, entry: ChannelEntry, kind: ClosureKind, text: string): void {

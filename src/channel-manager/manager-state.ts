@@ -7,6 +7,7 @@ import type { ClosureReason } from '../events/closure-reason.js';
 import type { Event } from '../events/event.js';
 import type { Channel } from './channel/channel.js';
 import type { UserConfig } from './config.js';
+import type { PaymentState } from './payments/payment-state.js';
 
 /** One live channel. */
 export interface ChannelEntry {
@@ -57,4 +58,5 @@ export interface ManagerSnapshot {
   readonly entries: readonly ChannelEntry[];
   readonly closed: readonly ClosedChannel[];
   readonly pendingEvents: readonly Event[];
+  readonly payments?: PaymentState;
 }

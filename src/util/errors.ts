@@ -45,6 +45,8 @@ export const ErrorCode = {
    * the error's `reason` says which kind of obstacle.
    */
   RouteNotFound: 'RouteNotFound',
+  /** A payment id already in use (pending, or resolved recently): sending again could pay twice. */
+  DuplicatePayment: 'DuplicatePayment',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { ChannelMonitorUpdateStatus } from '../../src/chain/watch.js';
 import type { Event } from '../../src/events/event.js';
 import { fromHex, toHex } from '../../src/util/bytes.js';
-import { dummyOnion, preimageOf } from '../support/channel-pair.js';
+import { preimageOf } from '../support/channel-pair.js';
+import { heldOnion } from '../support/held-onion.js';
 import { createNetwork, type NetNode, type Network } from '../support/node-network.js';
 
 function closedEvent(events: readonly Event[], channelId: string): Event | undefined {
@@ -34,7 +35,7 @@ describe('ChannelManager monitor events', () => {
       amountMsat: 3_000_000n,
       paymentHash: preimageOf(7).paymentHash,
       cltvExpiry,
-      onionRoutingPacket: dummyOnion(7),
+      onionRoutingPacket: heldOnion(b.nodeId, preimageOf(7).paymentHash, 3_000_000n, cltvExpiry),
     });
     net.deliverAll();
     expect(b.manager.internalTakeHtlcEvents().map((e) => e.type)).toContain('HtlcReceived');
@@ -98,7 +99,12 @@ describe('ChannelManager monitor events', () => {
       amountMsat: 3_000_000n,
       paymentHash: preimageOf(8).paymentHash,
       cltvExpiry: net.chain.height + 100,
-      onionRoutingPacket: dummyOnion(8),
+      onionRoutingPacket: heldOnion(
+        b.nodeId,
+        preimageOf(8).paymentHash,
+        3_000_000n,
+        net.chain.height + 100,
+      ),
     });
     // The commitment_signed waits for a write that never completes.
     const held = a.manager.getAndClearPendingMessages().map((m) => m.message.type);

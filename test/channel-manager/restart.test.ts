@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { preimageOf, dummyOnion } from '../support/channel-pair.js';
+import { preimageOf } from '../support/channel-pair.js';
+import { heldOnion } from '../support/held-onion.js';
 import { createNetwork } from '../support/node-network.js';
 
 const code = (c: string): unknown => expect.objectContaining({ code: c });
@@ -28,7 +29,7 @@ describe('ChannelManager persistence and peers', () => {
       amountMsat: 5_000_000n,
       paymentHash,
       cltvExpiry: net.chain.height + 100,
-      onionRoutingPacket: dummyOnion(1),
+      onionRoutingPacket: heldOnion(b.nodeId, paymentHash, 5_000_000n, net.chain.height + 100),
     });
     net.deliverAll();
     const received = b.manager.internalTakeHtlcEvents().find((e) => e.type === 'HtlcReceived');
@@ -60,7 +61,7 @@ describe('ChannelManager persistence and peers', () => {
       amountMsat: 2_000_000n,
       paymentHash,
       cltvExpiry: net.chain.height + 100,
-      onionRoutingPacket: dummyOnion(2),
+      onionRoutingPacket: heldOnion(b.nodeId, paymentHash, 2_000_000n, net.chain.height + 100),
     });
     net.deliverAll();
     a.restart(stale);
@@ -92,7 +93,7 @@ describe('ChannelManager persistence and peers', () => {
       amountMsat: 3_000_000n,
       paymentHash,
       cltvExpiry: net.chain.height + 100,
-      onionRoutingPacket: dummyOnion(3),
+      onionRoutingPacket: heldOnion(b.nodeId, paymentHash, 3_000_000n, net.chain.height + 100),
     });
     net.deliverAll();
     // b's revoke_and_ack waits for its monitor write.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dummyOnion, preimageOf } from '../support/channel-pair.js';
+import { preimageOf } from '../support/channel-pair.js';
+import { heldOnion } from '../support/held-onion.js';
 import { createPipedNetwork, type PipedNetwork, type PipedNode } from '../support/piped-network.js';
 
 /** `from` offers an HTLC on `channelId`, `to` claims it; both sides see it settle. */
@@ -16,7 +17,7 @@ function payOver(
     amountMsat,
     paymentHash,
     cltvExpiry: net.chain.height + 100,
-    onionRoutingPacket: dummyOnion(tag),
+    onionRoutingPacket: heldOnion(to.nodeId, paymentHash, amountMsat, net.chain.height + 100),
   });
   net.deliverAll();
   const received = to.manager.internalTakeHtlcEvents().find((e) => e.type === 'HtlcReceived');

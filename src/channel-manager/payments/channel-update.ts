@@ -1,0 +1,69 @@
+/**
+ * Our `channel_update` for one direction of a channel (BOLT 7), as a failed forward carries it
+ * back to the sender in an UPDATE failure (BOLT 4: "if it returns a `channel_update`: MUST set
+ * `short_channel_id` to the one used by the incoming onion"). It is signed with the node key.
+ * The bytes returned start with the message type 258, as other implementations send it.
+ *
+ * The update is never gossiped from here: private channels stay private, and a public channel's
+ * announcement comes with the gossip work.
+ */
+import { chainHashOf } from '../../peer-manager/chain-hash.js';
+import { fromHex } from '../../util/bytes.js';
+import {
+  CHANNEL_UPDATE_DIRECTION,
+  CHANNEL_UPDATE_DONT_FORWARD,
+  CHANNEL_UPDATE_MUST_BE_ONE,
+  encodeChannelUpdate,
+  type ChannelUpdateMessage,
+} from '../../wire/messages/gossip.js';
+import { WireWriter } from '../../wire/writer.js';
+import { satToMsat } from '../../tx/fees.js';
+import type { ManagerContext } from '../manager-context.js';
+import type { ChannelEntry } from '../manager-state.js';
+
+const CHANNEL_UPDATE_TYPE = 258;
+/** Signature (64) + chain hash (32): the part of the message the signature does not cover. */
+const SIGNATURE_LENGTH = 64;
+
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] !== b[i]) return a[i]! - b[i]!;
+  }
+  return a.length - b.length;
+}
+
+/** The signed `channel_update` of our direction of `entry`, naming it by `shortChannelId`. */
+export function ourChannelUpdate(
+  ctx: ManagerContext,
+  entry: ChannelEntry,
+  shortChannelId: bigint,
+  disabled = false,
+): Uint8Array {
+  const state = entry.channel.state;
+  const ourId = ctx.keys.getNodeId();
+  const theirId = fromHex(entry.counterpartyNodeId, 33);
+  // BOLT 7: direction 0 when we are node_id_1, the lexicographically lesser key.
+  const direction = compareBytes(ourId, theirId) < 0 ? 0 : CHANNEL_UPDATE_DIRECTION;
+  const unsigned: ChannelUpdateMessage = {
+    type: 'channel_update',
+    signature: new Uint8Array(SIGNATURE_LENGTH),
+    chainHash: chainHashOf(ctx.network),
+    shortChannelId,
+    timestamp: Math.max(ctx.payments.highestSeenTimestamp, 1),
+    messageFlags:
+      CHANNEL_UPDATE_MUST_BE_ONE | (state.announceChannel ? 0 : CHANNEL_UPDATE_DONT_FORWARD),
+    channelFlags: direction | (disabled ? 2 : 0),
+    cltvExpiryDelta: entry.config.cltvExpiryDelta,
+    htlcMinimumMsat: state.counterpartyParams?.htlcMinimumMsat ?? 1n,
+    feeBaseMsat: entry.config.forwardingFeeBaseMsat,
+    feeProportionalMillionths: entry.config.forwardingFeeProportionalMillionths,
+    htlcMaximumMsat: satToMsat(state.fundingValueSat),
+  };
+  const body = new WireWriter();
+  encodeChannelUpdate(body, unsigned);
+  const bytes = body.finish();
+  // BOLT 7: the signature covers the double-SHA256 of the message after the signature field.
+  const digest = ctx.crypto.sha256(ctx.crypto.sha256(bytes.subarray(SIGNATURE_LENGTH)));
+  bytes.set(ctx.keys.signGossipMessage(digest), 0);
+  return new WireWriter(bytes.length + 2).u16(CHANNEL_UPDATE_TYPE).bytes(bytes).finish();
+}
