@@ -1,0 +1,172 @@
+/**
+ * The channel graph as the search reads it: node ids numbered densely and, for every node, the
+ * directed channels that lead INTO it, because the search walks backwards from the payee (fees
+ * are only known once the amount a node must forward is known, BOLT 7 "Recommendations for
+ * Routing"). The host's edges are indexed once per graph; each `findRoute` call lays the
+ * invoice's route hints and the payer's first hops over that index without copying it.
+ */
+import { APIMisuseError } from '../util/errors.js';
+import type { ShortChannelId } from '../wire/short-channel-id.js';
+import type { FirstHop, GraphEdge } from './route.js';
+import { checkGraphEdge, type CheckedChannel, type CheckedRequest } from './route-input.js';
+
+/** One directed channel, its ends as node numbers. */
+export interface IndexedEdge {
+  /** The node that forwards over this channel and charges its fee. */
+  readonly src: number;
+  readonly dst: number;
+  readonly shortChannelId: ShortChannelId;
+  readonly feeBaseMsat: bigint;
+  readonly feeProportionalMillionths: bigint;
+  readonly cltvExpiryDelta: number;
+  readonly htlcMinimumMsat: bigint;
+  readonly htlcMaximumMsat: bigint;
+  /** `UNLIMITED_MSAT` when unknown (route hints, edges without `capacitySat`). */
+  readonly capacityMsat: bigint;
+}
+
+/** The host's graph, indexed. Immutable; rebuilt when the host hands in new edges. */
+export interface GraphIndex {
+  readonly nodeIds: readonly string[];
+  readonly nodeNumbers: ReadonlyMap<string, number>;
+  /** For each node number, the channels into that node. */
+  readonly incoming: readonly (readonly IndexedEdge[])[];
+  readonly edgeCount: number;
+}
+
+/** One of the payer's channels the search may end at. */
+export interface UsableFirstHop {
+  readonly hop: FirstHop;
+  /** Its position in the caller's `firstHops`, which tells apart two hops with equal scids. */
+  readonly position: number;
+}
+
+/** The graph of one `findRoute` call: the index plus hints, first hops and the two ends. */
+export interface SearchGraph {
+  readonly nodeIds: readonly string[];
+  readonly incoming: readonly (readonly IndexedEdge[])[];
+  readonly payee: number;
+  /** The payer's number, or -1 when no edge names it. */
+  readonly payer: number;
+  /** First hops not failed, by counterparty number. */
+  readonly firstHopsTo: ReadonlyMap<number, readonly UsableFirstHop[]>;
+  /** Every usable first hop, in the caller's order. */
+  readonly firstHops: readonly UsableFirstHop[];
+  readonly failedChannels: ReadonlySet<ShortChannelId>;
+}
+
+function edgeKey(scid: ShortChannelId, src: string): string {
+  return `${scid}/${src}`;
+}
+
+/**
+ * Indexes the host's edges. An edge listed twice for the same channel and direction (same scid
+ * and source) keeps its last entry, as a later `channel_update` replaces an earlier one.
+ * Self-loops are dropped. Throws `APIMisuseError` for a malformed edge.
+ */
+export function indexGraph(edges: readonly GraphEdge[]): GraphIndex {
+  const latest = new Map<string, CheckedChannel & { readonly dstNodeId: string }>();
+  if (!Array.isArray(edges)) throw new APIMisuseError('graph: expected an array of GraphEdge');
+  for (let i = 0; i < edges.length; i++) {
+    const e = checkGraphEdge(edges[i], `graph[${i}]`);
+    if (e.srcNodeId === e.dstNodeId) continue;
+    const key = edgeKey(e.shortChannelId, e.srcNodeId);
+    latest.delete(key);
+    latest.set(key, e);
+  }
+  const nodeIds: string[] = [];
+  const nodeNumbers = new Map<string, number>();
+  const number = (id: string): number => {
+    let n = nodeNumbers.get(id);
+    if (n === undefined) {
+      n = nodeIds.length;
+      nodeIds.push(id);
+      nodeNumbers.set(id, n);
+    }
+    return n;
+  };
+  const incoming: IndexedEdge[][] = [];
+  for (const e of latest.values()) {
+    const src = number(e.srcNodeId);
+    const dst = number(e.dstNodeId);
+    while (incoming.length < nodeIds.length) incoming.push([]);
+    incoming[dst]!.push(toIndexed(e, src, dst));
+  }
+  return { nodeIds, nodeNumbers, incoming, edgeCount: latest.size };
+}
+
+function toIndexed(c: CheckedChannel, src: number, dst: number): IndexedEdge {
+  return {
+    src,
+    dst,
+    shortChannelId: c.shortChannelId,
+    feeBaseMsat: c.feeBaseMsat,
+    feeProportionalMillionths: c.feeProportionalMillionths,
+    cltvExpiryDelta: c.cltvExpiryDelta,
+    htlcMinimumMsat: c.htlcMinimumMsat,
+    htlcMaximumMsat: c.htlcMaximumMsat,
+    capacityMsat: c.capacityMsat,
+  };
+}
+
+/**
+ * Lays one request over the index. Route hint hop `i` runs from its `srcNodeId` to hop `i + 1`'s
+ * `srcNodeId`, the last one to the payee (BOLT 11 `r` field). Nodes only hints or first hops name
+ * get numbers after the index's; the index's arrays are shared, and only the adjacency lists a
+ * hint touches are copied.
+ */
+export function searchGraphFor(index: GraphIndex, req: CheckedRequest): SearchGraph {
+  const nodeIds = index.nodeIds.slice();
+  const incoming = index.incoming.slice();
+  const extra = new Map<string, number>();
+  const number = (id: string): number => {
+    const known = index.nodeNumbers.get(id) ?? extra.get(id);
+    if (known !== undefined) return known;
+    const n = nodeIds.length;
+    nodeIds.push(id);
+    incoming.push([]);
+    extra.set(id, n);
+    return n;
+  };
+  const payee = number(req.payeeNodeId);
+  const payer = index.nodeNumbers.get(req.payerNodeId) ?? -1;
+  const copied = new Set<number>();
+
+  for (const hint of req.routeHints) {
+    for (let i = 0; i < hint.length; i++) {
+      const hop = hint[i]!;
+      const dstId = hint[i + 1]?.srcNodeId ?? req.payeeNodeId;
+      if (hop.srcNodeId === dstId) continue;
+      const src = number(hop.srcNodeId);
+      const dst = number(dstId);
+      if (!copied.has(dst)) {
+        incoming[dst] = incoming[dst]!.slice();
+        copied.add(dst);
+      }
+      (incoming[dst] as IndexedEdge[]).push(toIndexed(hop, src, dst));
+    }
+  }
+
+  const firstHopsTo = new Map<number, UsableFirstHop[]>();
+  const firstHops: UsableFirstHop[] = [];
+  req.firstHops.forEach((hop, position) => {
+    if (req.failedChannels.has(hop.shortChannelId)) return;
+    const usable = { hop, position };
+    firstHops.push(usable);
+    const n = index.nodeNumbers.get(hop.counterpartyNodeId) ?? extra.get(hop.counterpartyNodeId);
+    if (n === undefined) return; // no known channel leads on from this peer
+    const list = firstHopsTo.get(n);
+    if (list === undefined) firstHopsTo.set(n, [usable]);
+    else list.push(usable);
+  });
+
+  return {
+    nodeIds,
+    incoming,
+    payee,
+    payer,
+    firstHopsTo,
+    firstHops,
+    failedChannels: req.failedChannels,
+  };
+}
