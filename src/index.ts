@@ -158,3 +158,51 @@ export type { UserConfig } from './channel-manager/config.js';
 export type { ChannelDetails } from './channel-manager/channel-details.js';
 export type { Event, EventType, EventOutPoint } from './events/event.js';
 export type { ClosureReason, ClosureReasonType } from './events/closure-reason.js';
+
+// Payments (BOLT 4, BOLT 11): sending, receiving and forwarding through the ChannelManager, the
+// events they raise, and the router it asks for paths.
+export {
+  routeParamsForInvoice,
+  routeParamsForNode,
+  DEFAULT_RETRY,
+} from './channel-manager/manager-payments.js';
+export type {
+  CreatedInvoice,
+  CreateInvoiceOptions,
+  InboundPaymentResult,
+  PayInvoiceOptions,
+  RecentPayment,
+} from './channel-manager/manager-payments.js';
+export type { RecipientOnionFields, Retry } from './channel-manager/payments/payment-state.js';
+export { DuplicatePaymentError } from './channel-manager/payments/payment-errors.js';
+export {
+  HTLC_FAIL_BACK_BUFFER,
+  MIN_FINAL_CLTV_EXPIRY_DELTA,
+} from './channel-manager/payments/payment-limits.js';
+export { PaymentFailureReason } from './events/payment-events.js';
+export type {
+  ClaimedHtlc,
+  HtlcDestination,
+  PaymentEvent,
+  PaymentPurpose,
+} from './events/payment-events.js';
+export { SimpleRouter } from './routing/pathfinder.js';
+export type { SimpleRouterOptions, GraphSource } from './routing/pathfinder.js';
+export { RouteNotFoundError, RouteNotFoundReason } from './routing/errors.js';
+export {
+  pathFeeMsat,
+  pathFinalValueMsat,
+  pathTotalCltvDelta,
+  pathTotalMsat,
+} from './routing/route.js';
+export type {
+  FirstHop,
+  GraphEdge,
+  Path,
+  PaymentParameters,
+  Route,
+  RouteHintHop as RoutingHintHop,
+  RouteHop,
+  RouteParameters,
+  Router,
+} from './routing/route.js';

@@ -28,6 +28,20 @@ describe('public API', () => {
       'ANTI_REORG_DELAY',
       'ChannelManager',
       'defaultUserConfig',
+      'routeParamsForInvoice',
+      'routeParamsForNode',
+      'DEFAULT_RETRY',
+      'DuplicatePaymentError',
+      'HTLC_FAIL_BACK_BUFFER',
+      'MIN_FINAL_CLTV_EXPIRY_DELTA',
+      'PaymentFailureReason',
+      'SimpleRouter',
+      'RouteNotFoundError',
+      'RouteNotFoundReason',
+      'pathFeeMsat',
+      'pathFinalValueMsat',
+      'pathTotalCltvDelta',
+      'pathTotalMsat',
     ]) {
       expect(core, name).toHaveProperty(name);
     }

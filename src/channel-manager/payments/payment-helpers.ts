@@ -59,12 +59,19 @@ export function firstHops(ctx: ManagerContext): FirstHop[] {
     const scid = s.shortChannelId ?? s.ourAlias;
     if (scid === undefined) continue;
     const capacity = outboundCapacityMsat(entry);
+    // The peer's max_htlc_value_in_flight_msat bounds what we may have offered at once (BOLT 2).
+    let offered = 0n;
+    for (const o of ctx.payments.outgoingHtlcs.values()) {
+      if (o.channelId === entry.channel.channelId) offered += o.amountMsat;
+    }
+    const inflightRoom = (s.counterpartyParams?.maxHtlcValueInFlightMsat ?? 0n) - offered;
+    const limit = inflightRoom < capacity ? inflightRoom : capacity;
     hops.push({
       counterpartyNodeId: entry.counterpartyNodeId,
       shortChannelId: scid,
       outboundCapacityMsat: capacity,
       htlcMinimumMsat: s.counterpartyParams?.htlcMinimumMsat ?? 1n,
-      nextOutboundHtlcLimitMsat: capacity,
+      nextOutboundHtlcLimitMsat: limit > 0n ? limit : 0n,
     });
   }
   return hops;

@@ -483,11 +483,13 @@ export function onOutboundFailed(ctx: ManagerContext, source: OutboundSource, e:
   const b = blame(path, decoded, e.malformed?.failureCode);
   for (const scid of b.scids)
     if (!payment.failedChannels.includes(scid)) payment.failedChannels.push(scid);
-  if (payment.status === OutboundStatus.Pending) {
+  const wasPending = payment.status === OutboundStatus.Pending;
+  if (wasPending) {
+    // `abandon` raises PaymentFailed itself once nothing is in flight.
     if (b.permanent) abandon(ctx, payment, 'RecipientRejected');
     else if (expired(ctx, payment)) abandon(ctx, payment, 'PaymentExpired');
-    else if (!retriesLeft(ctx, payment)) {
-      if (payment.routeParams !== undefined) abandon(ctx, payment, 'RetriesExhausted');
+    else if (payment.routeParams !== undefined && !retriesLeft(ctx, payment)) {
+      abandon(ctx, payment, 'RetriesExhausted');
     }
   }
   const willRetry = payment.status === OutboundStatus.Pending && payment.routeParams !== undefined;
@@ -507,9 +509,10 @@ export function onOutboundFailed(ctx: ManagerContext, source: OutboundSource, e:
     ctx.defer(() => {
       attempt(ctx, payment);
     });
-    return;
+  } else if (!wasPending || payment.status === OutboundStatus.Pending) {
+    // Abandoned earlier (this may be its last part), or an explicit route with nothing left.
+    settleIfDone(ctx, payment);
   }
-  settleIfDone(ctx, payment);
 }
 
 /** `abandonPayment`: no new parts; `PaymentFailed` once none is in flight. */
