@@ -12,7 +12,6 @@
  * flight any more.
  */
 import { decodeFailurePacket, type DecodedFailure } from '../../onion/failure.js';
-import { FailureFlag } from '../../onion/failure-codes.js';
 import { constructPaymentOnion, type PaymentRouteHop } from '../../onion/payment-onion.js';
 import { computeOnionHopSecrets } from '../../onion/shared-secrets.js';
 import type { PaymentFailureReason } from '../../events/payment-events.js';
@@ -30,6 +29,7 @@ import { APIMisuseError, BoltkitError } from '../../util/errors.js';
 import type { ChannelEvent } from '../channel/events.js';
 import type { ManagerContext } from '../manager-context.js';
 import type { ChannelEntry } from '../manager-state.js';
+import { blame } from './payment-blame.js';
 import { DuplicatePaymentError } from './payment-errors.js';
 import { firstHops, isUsable, trySendHtlc } from './payment-helpers.js';
 import { IDEMPOTENCY_TIMEOUT_TICKS } from './payment-limits.js';
@@ -44,8 +44,6 @@ import {
 
 /** BOLT 2: `cltv_expiry` is a block height below 500000000. */
 const MAX_CLTV_EXPIRY = 500_000_000;
-/** The failure code of `incorrect_or_unknown_payment_details`, `mpp_timeout`. */
-const MPP_TIMEOUT = 23;
 
 export interface SendArgs {
   readonly paymentId: Uint8Array;
@@ -400,64 +398,6 @@ export function onOutboundFulfilled(
     paymentHash: toHex(payment.paymentHash),
     path: source.path,
   });
-}
-
-interface Blame {
-  readonly permanent: boolean;
-  readonly scids: readonly bigint[];
-  readonly failingNodeId: string | undefined;
-  readonly failureCode: number | undefined;
-  readonly failureData: Uint8Array | undefined;
-}
-
-/** What a decoded failure says about the path (BOLT 4 "Returning Errors", origin node). */
-function blame(path: Path, failure: DecodedFailure, malformedCode: number | undefined): Blame {
-  const hops = path.hops;
-  const last = hops.length - 1;
-  if (malformedCode !== undefined) {
-    // Our peer could not read the onion we built: avoid that first channel.
-    return {
-      permanent: false,
-      scids: [hops[0]!.shortChannelId],
-      failingNodeId: hops[0]?.pubkey,
-      failureCode: malformedCode,
-      failureData: undefined,
-    };
-  }
-  if (failure.kind !== 'attributed') {
-    const i = failure.kind === 'malformed' ? failure.failingHopIndex : failure.suspectHopIndex;
-    const scid =
-      i === undefined ? hops[0]!.shortChannelId : hops[Math.min(i, last)]!.shortChannelId;
-    return {
-      permanent: false,
-      scids: [scid],
-      failingNodeId: i === undefined ? undefined : hops[Math.min(i, last)]?.pubkey,
-      failureCode: undefined,
-      failureData: undefined,
-    };
-  }
-  const i = Math.min(failure.failingHopIndex, last);
-  const code = failure.failureCode;
-  const node = hops[i]!;
-  if (i === last) {
-    // The payee answered: only mpp_timeout is worth another try.
-    return {
-      permanent: code !== MPP_TIMEOUT,
-      scids: [],
-      failingNodeId: node.pubkey,
-      failureCode: code,
-      failureData: failure.data,
-    };
-  }
-  const next = hops[i + 1]!.shortChannelId;
-  const scids = (code & FailureFlag.Node) !== 0 ? [node.shortChannelId, next] : [next];
-  return {
-    permanent: false,
-    scids,
-    failingNodeId: node.pubkey,
-    failureCode: code,
-    failureData: failure.data,
-  };
 }
 
 type HtlcFailed = Extract<ChannelEvent, { type: 'HtlcFailed' }>;
