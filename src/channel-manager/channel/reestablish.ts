@@ -84,6 +84,11 @@ export function peerConnected(ctx: ChannelContext): void {
     return;
   }
   if (!isFunded(state) || state.phase === ChannelPhase.Closed) return;
+  // Connected with no disconnection before: the channel was restored from a state saved while
+  // the old connection was up (a restart). That connection is gone all the same, so what it
+  // left behind (the peer's unsigned updates, held messages) is dropped as on a disconnection;
+  // otherwise the peer's retransmitted updates would arrive twice.
+  if (!state.awaitingReestablish) peerDisconnected(ctx);
   state.awaitingReestablish = true;
   ctx.out.sendUnheld(channelReestablishMessage(ctx));
 }
