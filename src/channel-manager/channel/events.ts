@@ -75,7 +75,9 @@ export type ChannelEvent =
   | {
       /**
        * The peer fulfilled an HTLC we offered: the preimage is ours to claim upstream at once
-       * (BOLT 2: the preimage is usable before the removal is committed).
+       * (BOLT 2: the preimage is usable before the removal is committed). Reported on receipt,
+       * so a fulfil the connection lost before it was committed is reported again when the
+       * peer retransmits it (BOLT 2 "Message Retransmission"): handle it idempotently.
        */
       readonly type: 'HtlcFulfilled';
       readonly channelId: string;
