@@ -8,7 +8,8 @@
  *
  * The fees come from the fee estimator, or from the host's target feerate when the close was
  * started with one (`ourRange`): the funder then opens at the target, and a non-funder answers
- * with the fee nearest the target that the funder's range allows.
+ * a `fee_range` with the fee nearest the target that the funder's range allows. Against a peer
+ * without `fee_range` the target only sets our first offer and our range.
  */
 import { ConfirmationTarget } from '../../chain/fee-estimator.js';
 import {
