@@ -10,7 +10,7 @@
  *
  * A real node replaces both with its chain source (bitcoind, Electrum, Esplora) and its wallet.
  */
-import { script as bitcoinScript, Transaction } from 'bitcoinjs-lib';
+import { Block as BitcoinBlock, script as bitcoinScript, Transaction } from 'bitcoinjs-lib';
 import {
   blockHash,
   nobleBackend,
@@ -20,8 +20,6 @@ import {
   type Listen,
   type OutPoint,
 } from '../src/index.js';
-import { encodeBlockHeader, transactionsMerkleRoot } from '../src/chain/block.js';
-import { computeTxid, displayHexToHash } from '../src/chain/txid.js';
 
 /** Bitcoin Core's regtest genesis header (its hash is the regtest chain hash). */
 const REGTEST_GENESIS_HEADER =
@@ -32,6 +30,16 @@ const SIGHASH_ALL = 1;
 
 function fromHex(hex: string): Uint8Array {
   return Uint8Array.from(hex.match(/../g) ?? [], (b) => parseInt(b, 16));
+}
+
+/** Txids and block hashes are shown byte-reversed (Bitcoin's display order). */
+function displayHexToHash(hex: string): Uint8Array {
+  return fromHex(hex).reverse();
+}
+
+/** The txid (display hex) of a serialized transaction. */
+function computeTxid(tx: Uint8Array): string {
+  return Transaction.fromBuffer(tx).getId();
 }
 
 interface StoredBlock {
@@ -121,14 +129,16 @@ export class DemoChain {
     coinbase.addOutput(coinbaseScript, 5_000_000_000n);
     const transactions: Uint8Array[] = [coinbase.toBuffer(), ...txs];
     this.#time += 600;
-    const header = encodeBlockHeader({
-      version: 0x20000000,
-      prevBlockHash: this.tip.blockHash,
-      merkleRoot: transactionsMerkleRoot(transactions),
-      time: this.#time,
-      bits: REGTEST_BITS,
-      nonce: 0,
-    });
+    const draft = new BitcoinBlock();
+    draft.version = 0x20000000;
+    draft.prevHash = displayHexToHash(this.tip.blockHash);
+    draft.merkleRoot = BitcoinBlock.calculateMerkleRoot(
+      transactions.map((tx) => Transaction.fromBuffer(tx)),
+    );
+    draft.timestamp = this.#time;
+    draft.bits = REGTEST_BITS;
+    draft.nonce = 0;
+    const header = draft.toBuffer(true);
     const block: Block = { header, transactions };
     this.#blocks.push({ hash: blockHash(header), block });
     for (const tx of transactions) {
