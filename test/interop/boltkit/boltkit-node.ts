@@ -5,7 +5,9 @@
  * channel message handler is the manager. It follows a `TestChain` (shared with LDK nodes
  * through `LdkChain.testChain`), broadcasts there, and answers events as a host would:
  * `FundingGenerationReady` is funded from the chain's wallet, `OpenChannelRequest` is answered by
- * a policy. Everything recorded (events, logs, broadcasts) stays readable for assertions.
+ * a policy, `PendingHTLCsForwardable` runs the forwards at once (tests have no privacy delay to
+ * keep), and `PaymentClaimable` is claimed with the preimage boltkit derived unless claims are
+ * held back. Everything recorded (events, logs, broadcasts) stays readable for assertions.
  *
  * The event loop runs after every block batch and on a short interval; nothing waits on a sleep,
  * tests wait on conditions with `waitFor`.
@@ -18,6 +20,13 @@ import type { FeeEstimator } from '../../../src/chain/fee-estimator.js';
 import { ChannelManager } from '../../../src/channel-manager/channel-manager.js';
 import type { ChannelDetails } from '../../../src/channel-manager/channel-details.js';
 import type { UserConfig } from '../../../src/channel-manager/config.js';
+import type {
+  CreatedInvoice,
+  CreateInvoiceOptions,
+  PayInvoiceOptions,
+} from '../../../src/channel-manager/manager-payments.js';
+import { routeParamsForNode } from '../../../src/channel-manager/manager-payments.js';
+import type { Retry } from '../../../src/channel-manager/payments/payment-state.js';
 import type { Event } from '../../../src/events/event.js';
 import { KeysManager } from '../../../src/keys/keys-manager.js';
 import { chainHashOf } from '../../../src/peer-manager/chain-hash.js';
@@ -25,6 +34,8 @@ import { PeerManager } from '../../../src/peer-manager/peer-manager.js';
 import { MemoryKVStore } from '../../../src/persist/memory-store.js';
 import { KVStoreMonitorPersister } from '../../../src/persist/monitor-persister.js';
 import type { KVStore } from '../../../src/persist/kv-store.js';
+import type { Router } from '../../../src/routing/route.js';
+import { fromHex } from '../../../src/util/bytes.js';
 import type { LogRecord } from '../../../src/util/logger.js';
 import { connectOutbound, listenInbound, type InboundListener } from '../../../src/node/tcp.js';
 import type { TestChain } from '../../support/test-chain.js';
@@ -56,7 +67,31 @@ export interface BoltkitNodeOptions {
   readonly verbose?: boolean;
   /** The crypto backend of every component; noble by default. */
   readonly crypto?: CryptoBackend;
+  /** The manager's router; its default `SimpleRouter` (own channels and invoice hints) if absent. */
+  readonly router?: Router;
+  /**
+   * Claim a `PaymentClaimable` with the preimage in its purpose as it comes; on by default. Off,
+   * payments wait in `held` for `claim()`.
+   */
+  readonly autoClaim?: boolean;
 }
+
+/** A payment to a node without an invoice: the hash and secret are the caller's. */
+export interface BoltkitSendToNodeOptions {
+  readonly payeeNodeId: string;
+  readonly amountMsat: bigint;
+  readonly paymentHash: string;
+  /** Goes in the final onion payload (BOLT 4 `payment_data`). */
+  readonly paymentSecret: string;
+  /** The payee's `min_final_cltv_expiry_delta`; 40 by default. */
+  readonly finalCltvExpiryDelta?: number;
+  /** The payment hash by default. */
+  readonly paymentId?: string;
+  /** One attempt by default. */
+  readonly retry?: Retry;
+}
+
+type PaymentOutcome = Extract<Event, { type: 'PaymentSent' | 'PaymentFailed' }>;
 
 const MAX_LOG_LINES = 5000;
 
@@ -74,7 +109,10 @@ export class BoltkitNode {
   readonly logLines: string[] = [];
   /** Errors thrown while answering events; a test expects none. */
   readonly loopErrors: string[] = [];
+  /** Claimable payments held back (autoClaim off), by payment hash: their preimage. */
+  readonly held = new Map<string, string>();
   readonly #policy: BoltkitInboundPolicy;
+  readonly #autoClaim: boolean;
   readonly #detach: () => void;
   readonly #timer: ReturnType<typeof setInterval>;
   #listener: InboundListener | undefined;
@@ -84,6 +122,7 @@ export class BoltkitNode {
     this.name = options.name ?? 'boltkit';
     this.chain = options.chain;
     this.#policy = options.inboundChannels ?? 'accept';
+    this.#autoClaim = options.autoClaim ?? true;
     const seed =
       typeof options.seed === 'number' ? new Uint8Array(32).fill(options.seed) : options.seed;
     const crypto = options.crypto ?? nobleBackend;
@@ -118,6 +157,7 @@ export class BoltkitNode {
       bestBlock: options.chain.tip,
       network: 'regtest',
       crypto,
+      ...(options.router === undefined ? {} : { router: options.router }),
     });
     this.peerManager = new PeerManager({
       nodeSigner: this.keys,
@@ -201,7 +241,66 @@ export class BoltkitNode {
       } else {
         this.channelManager.rejectInboundChannel(e.temporaryChannelId, e.counterpartyNodeId);
       }
+    } else if (e.type === 'PendingHTLCsForwardable') {
+      this.channelManager.processPendingHtlcForwards();
+    } else if (e.type === 'PaymentClaimable') {
+      const preimage = e.purpose.paymentPreimage;
+      if (preimage === undefined) this.channelManager.failHtlcBackwards(e.paymentHash);
+      else if (this.#autoClaim) this.channelManager.claimFunds(preimage);
+      else this.held.set(e.paymentHash, preimage);
     }
+  }
+
+  /** A signed BOLT 11 invoice to this node (`ChannelManager.createBolt11Invoice`). */
+  createInvoice(options: CreateInvoiceOptions): CreatedInvoice {
+    return this.channelManager.createBolt11Invoice(options);
+  }
+
+  /** Pays a BOLT 11 invoice and sends the HTLC at once; returns the payment id. */
+  payInvoice(invoice: string, options?: PayInvoiceOptions): string {
+    const id = this.channelManager.payInvoice(invoice, options);
+    this.processEvents();
+    return id;
+  }
+
+  /** Pays a node a hash of the caller's over the router's route; returns the payment id. */
+  sendToNode(options: BoltkitSendToNodeOptions): string {
+    const id = options.paymentId ?? options.paymentHash;
+    this.channelManager.sendPayment(
+      options.paymentHash,
+      { paymentSecret: fromHex(options.paymentSecret, 32, 'paymentSecret') },
+      id,
+      routeParamsForNode(
+        options.payeeNodeId,
+        options.amountMsat,
+        options.finalCltvExpiryDelta ?? 40,
+      ),
+      options.retry ?? { type: 'Attempts', count: 0 },
+    );
+    this.processEvents();
+    return id;
+  }
+
+  /** Claims a payment held back while `autoClaim` was off. */
+  claim(paymentHash: string): void {
+    const preimage = this.held.get(paymentHash);
+    if (preimage === undefined) throw new Error(`no held payment ${paymentHash}`);
+    this.held.delete(paymentHash);
+    this.channelManager.claimFunds(preimage);
+    this.processEvents();
+  }
+
+  /** `PaymentSent` or `PaymentFailed` of a payment id, once it came. */
+  paymentOutcome(paymentId: string): PaymentOutcome | undefined {
+    return this.events.find(
+      (e): e is PaymentOutcome =>
+        (e.type === 'PaymentSent' || e.type === 'PaymentFailed') && e.paymentId === paymentId,
+    );
+  }
+
+  /** The `PaymentPathFailed` events of a payment id, oldest first. */
+  pathFailures(paymentId: string): Extract<Event, { type: 'PaymentPathFailed' }>[] {
+    return this.eventsOf('PaymentPathFailed').filter((e) => e.paymentId === paymentId);
   }
 
   /** Listens on 127.0.0.1 on a fresh port (once) and returns it. */

@@ -37,7 +37,12 @@ import type {
 } from './ldk-channels.js';
 import { LdkOnchain } from './ldk-onchain.js';
 import { LdkPayments } from './ldk-payments.js';
-import type { CreateInvoiceOptions, LdkInvoice, PayInvoiceOptions } from './ldk-payments.js';
+import type {
+  CreateInvoiceOptions,
+  LdkInvoice,
+  PayInvoiceOptions,
+  SendToNodeOptions,
+} from './ldk-payments.js';
 import { wireLdkNode } from './ldk-wiring.js';
 import type { LdkWiringOptions } from './ldk-wiring.js';
 import { ldkBool, loadLdk } from './load.js';
@@ -389,6 +394,13 @@ export class LdkNode {
   /** `LdkPayments.payInvoice`: starts paying; returns the payment id. */
   payInvoice(invoice: string, options: PayInvoiceOptions = {}): string {
     const id = this.payments.payInvoice(invoice, options);
+    this.processEvents();
+    return id;
+  }
+
+  /** `LdkPayments.sendToNode`: pays a node a hash of the caller's; returns the payment id. */
+  sendToNode(options: SendToNodeOptions): string {
+    const id = this.payments.sendToNode(options);
     this.processEvents();
     return id;
   }

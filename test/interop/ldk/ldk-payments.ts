@@ -10,9 +10,18 @@
  * https://github.com/lightning/bolts/blob/master/04-onion-routing.md
  */
 import { hex } from '@scure/base';
-import type { ChannelManager, Event, Option_ThirtyTwoBytesZ } from 'lightningdevkit';
+import type {
+  ChannelManager,
+  Event,
+  Option_ThirtyTwoBytesZ,
+  PathFailure,
+  RecipientOnionFields,
+  RouteHint,
+  RouteParameters,
+} from 'lightningdevkit';
 import { ldkBool } from './load.js';
 import type { Ldk } from './load.js';
+import { parseNodeId } from './node-id.js';
 
 /** An invoice LDK made, with the hash it pays to. */
 export interface LdkInvoice {
@@ -34,10 +43,41 @@ export interface CreateInvoiceOptions {
   readonly minFinalCltvExpiryDelta?: number;
 }
 
+/**
+ * One hop of a private route to the payee (BOLT 11 `r` field): the channel from `srcNodeIdHex`
+ * towards the payee, named by an scid that node forwards on, and the fees it charges.
+ */
+export interface LdkRouteHintHop {
+  readonly srcNodeIdHex: string;
+  readonly shortChannelId: bigint;
+  readonly feeBaseMsat: number;
+  readonly feeProportionalMillionths: number;
+  readonly cltvExpiryDelta: number;
+}
+
 export interface PayInvoiceOptions {
   /** Required for an invoice without an amount; must be absent otherwise. */
   readonly amountMsat?: bigint;
   /** Extra attempts LDK may make on other paths; 3 by default. */
+  readonly retries?: number;
+  /**
+   * Route hints added to the invoice's own, as a payer learns them out of band (for a payee
+   * whose peer never sent LDK a `channel_update`, LDK's invoice carries no hint for it).
+   */
+  readonly extraRouteHints?: readonly (readonly LdkRouteHintHop[])[];
+}
+
+/** A payment to a node without an invoice: the hash and secret are the caller's. */
+export interface SendToNodeOptions {
+  readonly payeeNodeIdHex: string;
+  readonly amountMsat: bigint;
+  readonly paymentHashHex: string;
+  /** Goes in the final onion payload (BOLT 4 `payment_data`). */
+  readonly paymentSecretHex: string;
+  /** The payee's `min_final_cltv_expiry_delta`; 40 by default. */
+  readonly finalCltvExpiryDelta?: number;
+  readonly routeHints?: readonly (readonly LdkRouteHintHop[])[];
+  /** 0 by default: one attempt. */
   readonly retries?: number;
 }
 
@@ -81,6 +121,27 @@ export type LdkPaymentEvent =
       readonly type: 'PaymentPathFailed';
       readonly paymentHashHex: string;
       readonly permanently: boolean;
+      /** `OnPath` when a hop failed it, `InitialSend` when LDK could not send it. */
+      readonly failure: 'OnPath' | 'InitialSend';
+      /** What LDK learnt about the network from the failure, e.g. `ChannelFailure`. */
+      readonly networkUpdate: string | undefined;
+      /** The channel LDK blames (it avoids it on a retry). */
+      readonly shortChannelId: bigint | undefined;
+    }
+  | {
+      readonly type: 'PaymentForwarded';
+      readonly prevChannelIdHex: string;
+      readonly nextChannelIdHex: string;
+      readonly totalFeeEarnedMsat: bigint | undefined;
+      readonly outboundAmountForwardedMsat: bigint | undefined;
+    }
+  | {
+      readonly type: 'HTLCHandlingFailed';
+      readonly prevChannelIdHex: string;
+      /** LDK's `HTLCDestination` variant, e.g. `FailedPayment`. */
+      readonly destination: string;
+      /** For `FailedPayment`: the payment hash. */
+      readonly paymentHashHex: string | undefined;
     };
 
 export interface LdkPaymentsContext {
@@ -178,15 +239,52 @@ export class LdkPayments {
     ) {
       throw new LdkPaymentError('payment_parameters_from_invoice', 'amount missing or not allowed');
     }
-    const paymentHash = params.res.get_a();
+    const routeParams = params.res.get_c();
+    if (options.extraRouteHints !== undefined && options.extraRouteHints.length > 0) {
+      this.addRouteHints(routeParams, options.extraRouteHints);
+    }
+    return this.send(params.res.get_a(), params.res.get_b(), routeParams, options.retries ?? 3);
+  }
+
+  /**
+   * Pays `amountMsat` to a node with a hash and secret the caller chose (no invoice), over the
+   * payee's channels LDK knows, its first hops and `routeHints`. Returns the payment id (the
+   * hash). Throws `LdkPaymentError` when LDK will not start it.
+   */
+  sendToNode(options: SendToNodeOptions): string {
+    const { ldk } = this.ctx;
+    const paymentParams = ldk.PaymentParameters.constructor_from_node_id(
+      parseNodeId(options.payeeNodeIdHex),
+      options.finalCltvExpiryDelta ?? 40,
+    );
+    const routeParams = ldk.RouteParameters.constructor_from_payment_params_and_value(
+      paymentParams,
+      options.amountMsat,
+    );
+    if (options.routeHints !== undefined) this.addRouteHints(routeParams, options.routeHints);
+    return this.send(
+      hex.decode(options.paymentHashHex),
+      ldk.RecipientOnionFields.constructor_secret_only(hex.decode(options.paymentSecretHex)),
+      routeParams,
+      options.retries ?? 0,
+    );
+  }
+
+  private send(
+    paymentHash: Uint8Array,
+    onion: RecipientOnionFields,
+    routeParams: RouteParameters,
+    retries: number,
+  ): string {
+    const { ldk } = this.ctx;
     // One payment per hash here, so the hash doubles as LDK's idempotency key.
     const paymentId = paymentHash;
     const sent = this.ctx.channelManager.send_payment(
       paymentHash,
-      params.res.get_b(),
+      onion,
       paymentId,
-      params.res.get_c(),
-      ldk.Retry.constructor_attempts(options.retries ?? 3),
+      routeParams,
+      ldk.Retry.constructor_attempts(retries),
     );
     if (sent instanceof ldk.Result_NoneRetryableSendFailureZ_Err) {
       throw new LdkPaymentError('send_payment', enumName(ldk.RetryableSendFailure, sent.err));
@@ -198,6 +296,40 @@ export class LdkPayments {
       status: 'pending',
     });
     return paymentIdHex;
+  }
+
+  /** Appends route hints to the payee of `routeParams` (a BOLT 11 payee). */
+  private addRouteHints(
+    routeParams: RouteParameters,
+    hints: readonly (readonly LdkRouteHintHop[])[],
+  ): void {
+    const { ldk } = this.ctx;
+    const paymentParams = routeParams.get_payment_params();
+    const payee = paymentParams.get_payee();
+    if (!(payee instanceof ldk.Payee_Clear)) throw new Error('route hints: not a BOLT 11 payee');
+    const extra: RouteHint[] = hints.map((hint) =>
+      ldk.RouteHint.constructor_new(
+        hint.map((h) =>
+          ldk.RouteHintHop.constructor_new(
+            parseNodeId(h.srcNodeIdHex),
+            h.shortChannelId,
+            ldk.RoutingFees.constructor_new(h.feeBaseMsat, h.feeProportionalMillionths),
+            h.cltvExpiryDelta,
+            ldk.Option_u64Z.constructor_none(),
+            ldk.Option_u64Z.constructor_none(),
+          ),
+        ),
+      ),
+    );
+    paymentParams.set_payee(
+      ldk.Payee.constructor_clear(
+        payee.node_id,
+        [...payee.route_hints, ...extra],
+        payee.features,
+        payee.final_cltv_expiry_delta,
+      ),
+    );
+    routeParams.set_payment_params(paymentParams);
   }
 
   /** Claims a payment held back while `autoClaim` was off. */
@@ -266,10 +398,35 @@ export class LdkPayments {
         this.onOutcome?.(payment);
       }
     } else if (event instanceof ldk.Event_PaymentPathFailed) {
+      const scid = event.short_channel_id;
       this.record({
         type: 'PaymentPathFailed',
         paymentHashHex: hex.encode(event.payment_hash),
         permanently: ldkBool(event.payment_failed_permanently),
+        failure: event.failure instanceof ldk.PathFailure_OnPath ? 'OnPath' : 'InitialSend',
+        networkUpdate: networkUpdateOf(ldk, event.failure),
+        shortChannelId: scid instanceof ldk.Option_u64Z_Some ? scid.some : undefined,
+      });
+    } else if (event instanceof ldk.Event_PaymentForwarded) {
+      const fee = event.total_fee_earned_msat;
+      const out = event.outbound_amount_forwarded_msat;
+      this.record({
+        type: 'PaymentForwarded',
+        prevChannelIdHex: hex.encode(event.prev_channel_id.get_a()),
+        nextChannelIdHex: hex.encode(event.next_channel_id.get_a()),
+        totalFeeEarnedMsat: fee instanceof ldk.Option_u64Z_Some ? fee.some : undefined,
+        outboundAmountForwardedMsat: out instanceof ldk.Option_u64Z_Some ? out.some : undefined,
+      });
+    } else if (event instanceof ldk.Event_HTLCHandlingFailed) {
+      const dest = event.failed_next_destination;
+      this.record({
+        type: 'HTLCHandlingFailed',
+        prevChannelIdHex: hex.encode(event.prev_channel_id.get_a()),
+        destination: dest.constructor.name.replace(/^HTLCDestination_/, ''),
+        paymentHashHex:
+          dest instanceof ldk.HTLCDestination_FailedPayment
+            ? hex.encode(dest.payment_hash)
+            : undefined,
       });
     }
   }
@@ -289,6 +446,14 @@ function preimageOf(ldk: Ldk, purpose: object): Uint8Array | undefined {
   else if (purpose instanceof ldk.PaymentPurpose_SpontaneousPayment)
     return purpose.spontaneous_payment;
   return option instanceof ldk.Option_ThirtyTwoBytesZ_Some ? option.some : undefined;
+}
+
+/** The variant of the `NetworkUpdate` a path failure carries, if any. */
+function networkUpdateOf(ldk: Ldk, failure: PathFailure): string | undefined {
+  if (!(failure instanceof ldk.PathFailure_OnPath)) return undefined;
+  const update = failure.network_update;
+  if (!(update instanceof ldk.Option_NetworkUpdateZ_Some)) return undefined;
+  return update.some.constructor.name.replace(/^NetworkUpdate_/, '');
 }
 
 /** `LDKPaymentFailureReason_RetriesExhausted` → `RetriesExhausted`. */

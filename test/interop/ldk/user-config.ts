@@ -18,12 +18,19 @@ export interface LdkConfigOptions {
    * (`max_htlc_value_in_flight_msat`); LDK's 10 by default.
    */
   readonly maxInboundHtlcValueInFlightPercent?: number;
+  /**
+   * Forward HTLCs over unannounced channels (`accept_forwards_to_priv_channels`); off by default
+   * as in LDK 0.1, which then fails such forwards with `unknown_next_peer`. A node relaying to a
+   * private peer (an LSP to its wallet) needs it on.
+   */
+  readonly acceptForwardsToPrivChannels?: boolean;
 }
 
 /** LDK's default `UserConfig` with the interop changes applied; a fresh object each call. */
 export function makeUserConfig(ldk: Ldk, options: LdkConfigOptions): UserConfig {
   const config = ldk.UserConfig.constructor_default();
   config.set_manually_accept_inbound_channels(options.manuallyAcceptInboundChannels ?? true);
+  config.set_accept_forwards_to_priv_channels(options.acceptForwardsToPrivChannels ?? false);
   const handshake = config.get_channel_handshake_config();
   handshake.set_negotiate_anchors_zero_fee_htlc_tx(options.anchors ?? false);
   if (options.maxAcceptedHtlcs !== undefined) {
