@@ -36,3 +36,22 @@ export function maxForwardableMsat(
   while (a + 1n + ((a + 1n) * feeProportionalMillionths) / MILLION <= room) a += 1n;
   return a;
 }
+
+/**
+ * `forwardingFeeMsat` on plain numbers, for the search's inner loop where bigint arithmetic
+ * would cost more than the rest of the loop. Exact for every safe-integer amount: the product is
+ * exact up to 2^53 - 1 and `%` on doubles is exact, so the division is too; a larger product
+ * goes through bigint. A fee that comes out above 2^53 - 1 is only ever compared against a
+ * smaller bound, which rounding cannot make it pass.
+ */
+export function forwardingFeeMsatNumber(
+  amountMsat: number,
+  feeBaseMsat: number,
+  feeProportionalMillionths: number,
+): number {
+  const product = amountMsat * feeProportionalMillionths;
+  if (product <= Number.MAX_SAFE_INTEGER) {
+    return feeBaseMsat + (product - (product % 1_000_000)) / 1_000_000;
+  }
+  return feeBaseMsat + Number((BigInt(amountMsat) * BigInt(feeProportionalMillionths)) / MILLION);
+}

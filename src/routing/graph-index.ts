@@ -8,21 +8,35 @@
 import { APIMisuseError } from '../util/errors.js';
 import type { ShortChannelId } from '../wire/short-channel-id.js';
 import type { FirstHop, GraphEdge } from './route.js';
-import { checkGraphEdge, type CheckedChannel, type CheckedRequest } from './route-input.js';
+import {
+  checkGraphEdge,
+  UNLIMITED_MSAT,
+  type CheckedChannel,
+  type CheckedRequest,
+} from './route-input.js';
 
-/** One directed channel, its ends as node numbers. */
+/**
+ * One directed channel, its ends as node numbers. Limits come twice: as exact bigints for the
+ * amounts of a found path, and as doubles for the search loop (`minMsat`, `maxMsat`, `capMsat`).
+ * A double rounds a value above 2^53 - 1 but never below that, and the search only compares
+ * safe-integer amounts against them, so every comparison gives the exact answer.
+ */
 export interface IndexedEdge {
   /** The node that forwards over this channel and charges its fee. */
   readonly src: number;
   readonly dst: number;
   readonly shortChannelId: ShortChannelId;
-  readonly feeBaseMsat: bigint;
-  readonly feeProportionalMillionths: bigint;
+  readonly feeBaseMsat: number;
+  readonly feeProportionalMillionths: number;
   readonly cltvExpiryDelta: number;
   readonly htlcMinimumMsat: bigint;
   readonly htlcMaximumMsat: bigint;
   /** `UNLIMITED_MSAT` when unknown (route hints, edges without `capacitySat`). */
   readonly capacityMsat: bigint;
+  readonly minMsat: number;
+  readonly maxMsat: number;
+  /** `Infinity` when unknown. */
+  readonly capMsat: number;
 }
 
 /** The host's graph, indexed. Immutable; rebuilt when the host hands in new edges. */
@@ -55,25 +69,13 @@ export interface SearchGraph {
   readonly failedChannels: ReadonlySet<ShortChannelId>;
 }
 
-function edgeKey(scid: ShortChannelId, src: string): string {
-  return `${scid}/${src}`;
-}
-
 /**
  * Indexes the host's edges. An edge listed twice for the same channel and direction (same scid
  * and source) keeps its last entry, as a later `channel_update` replaces an earlier one.
  * Self-loops are dropped. Throws `APIMisuseError` for a malformed edge.
  */
 export function indexGraph(edges: readonly GraphEdge[]): GraphIndex {
-  const latest = new Map<string, CheckedChannel & { readonly dstNodeId: string }>();
   if (!Array.isArray(edges)) throw new APIMisuseError('graph: expected an array of GraphEdge');
-  for (let i = 0; i < edges.length; i++) {
-    const e = checkGraphEdge(edges[i], `graph[${i}]`);
-    if (e.srcNodeId === e.dstNodeId) continue;
-    const key = edgeKey(e.shortChannelId, e.srcNodeId);
-    latest.delete(key);
-    latest.set(key, e);
-  }
   const nodeIds: string[] = [];
   const nodeNumbers = new Map<string, number>();
   const number = (id: string): number => {
@@ -85,14 +87,31 @@ export function indexGraph(edges: readonly GraphEdge[]): GraphIndex {
     }
     return n;
   };
-  const incoming: IndexedEdge[][] = [];
-  for (const e of latest.values()) {
-    const src = number(e.srcNodeId);
-    const dst = number(e.dstNodeId);
-    while (incoming.length < nodeIds.length) incoming.push([]);
-    incoming[dst]!.push(toIndexed(e, src, dst));
+  const formChecked = new Set<string>();
+  const kept: IndexedEdge[] = [];
+  // Positions in `kept` by scid: at most one per direction, so a short list.
+  const byScid = new Map<ShortChannelId, number[]>();
+  for (let i = 0; i < edges.length; i++) {
+    const c = checkGraphEdge(edges[i], `graph[${i}]`, formChecked);
+    if (c.srcNodeId === c.dstNodeId) continue;
+    const e = toIndexed(c, number(c.srcNodeId), number(c.dstNodeId));
+    const same = byScid.get(e.shortChannelId);
+    if (same === undefined) {
+      byScid.set(e.shortChannelId, [kept.length]);
+      kept.push(e);
+      continue;
+    }
+    const at = same.find((k) => kept[k]!.src === e.src);
+    if (at === undefined) {
+      same.push(kept.length);
+      kept.push(e);
+    } else {
+      kept[at] = e;
+    }
   }
-  return { nodeIds, nodeNumbers, incoming, edgeCount: latest.size };
+  const incoming: IndexedEdge[][] = Array.from({ length: nodeIds.length }, () => []);
+  for (const e of kept) incoming[e.dst]!.push(e);
+  return { nodeIds, nodeNumbers, incoming, edgeCount: kept.length };
 }
 
 function toIndexed(c: CheckedChannel, src: number, dst: number): IndexedEdge {
@@ -106,6 +125,9 @@ function toIndexed(c: CheckedChannel, src: number, dst: number): IndexedEdge {
     htlcMinimumMsat: c.htlcMinimumMsat,
     htlcMaximumMsat: c.htlcMaximumMsat,
     capacityMsat: c.capacityMsat,
+    minMsat: Number(c.htlcMinimumMsat),
+    maxMsat: Number(c.htlcMaximumMsat),
+    capMsat: c.capacityMsat === UNLIMITED_MSAT ? Infinity : Number(c.capacityMsat),
   };
 }
 

@@ -8,7 +8,7 @@
 /** A node's label at the time it was pushed. */
 export interface HeapEntry {
   readonly node: number;
-  readonly costMsat: bigint;
+  readonly costMsat: number;
   readonly hops: number;
 }
 

@@ -25,7 +25,7 @@
  */
 import { forwardingFeeMsat, maxForwardableMsat } from './fees.js';
 import type { IndexedEdge, SearchGraph } from './graph-index.js';
-import { edgeCarries, firstHopPartRoomMsat, type FoundPath } from './path-search.js';
+import { firstHopPartRoomMsat, type FoundPath } from './path-search.js';
 import type { RouteHop } from './route.js';
 import { UNLIMITED_MSAT } from './route-input.js';
 
@@ -40,7 +40,11 @@ export function channelAmountsMsat(path: FoundPath, amountMsat: bigint): bigint[
   let carried = amountMsat;
   for (let j = k; j >= 1; j--) {
     const e = path.edges[j - 1]!;
-    carried += forwardingFeeMsat(carried, e.feeBaseMsat, e.feeProportionalMillionths);
+    carried += forwardingFeeMsat(
+      carried,
+      BigInt(e.feeBaseMsat),
+      BigInt(e.feeProportionalMillionths),
+    );
     out[j - 1] = carried;
   }
   return out;
@@ -72,6 +76,17 @@ export function routeHops(
     });
   }
   return hops;
+}
+
+/** Whether `amountMsat` may go over `edge` on top of what earlier parts put there. */
+function edgeCarries(
+  edge: IndexedEdge,
+  amountMsat: bigint,
+  used: ReadonlyMap<IndexedEdge, bigint>,
+): boolean {
+  if (amountMsat < edge.htlcMinimumMsat || amountMsat > edge.htlcMaximumMsat) return false;
+  if (edge.capacityMsat === UNLIMITED_MSAT) return true;
+  return amountMsat + (used.get(edge) ?? 0n) <= edge.capacityMsat;
 }
 
 /**
@@ -106,7 +121,7 @@ export function maxDeliverableMsat(
 ): bigint {
   let cap = firstHopPartRoomMsat(path.firstHop, firstHopRoomMsat);
   for (const e of path.edges) {
-    cap = maxForwardableMsat(cap, e.feeBaseMsat, e.feeProportionalMillionths);
+    cap = maxForwardableMsat(cap, BigInt(e.feeBaseMsat), BigInt(e.feeProportionalMillionths));
     if (e.htlcMaximumMsat < cap) cap = e.htlcMaximumMsat;
     if (e.capacityMsat !== UNLIMITED_MSAT) {
       const left = e.capacityMsat - (edgeUsedMsat.get(e) ?? 0n);

@@ -17,10 +17,9 @@
  * breaks the CLTV budget or an HTLC limit while a dearer one would not; payments then retry
  * with the failing channels excluded.
  */
-import { forwardingFeeMsat } from './fees.js';
+import { forwardingFeeMsatNumber } from './fees.js';
 import type { IndexedEdge, SearchGraph, UsableFirstHop } from './graph-index.js';
 import { LabelHeap } from './label-heap.js';
-import { UNLIMITED_MSAT } from './route-input.js';
 
 /**
  * At most this many hops per path, the first hop included. A BOLT 4 onion carries 1300 bytes
@@ -59,28 +58,18 @@ export function firstHopPartRoomMsat(f: UsableFirstHop, roomMsat: readonly bigin
   return room < limit ? room : limit;
 }
 
-/** Whether `amountMsat` may go over `edge` on top of what earlier parts put there. */
-export function edgeCarries(
-  edge: IndexedEdge,
-  amountMsat: bigint,
-  used: ReadonlyMap<IndexedEdge, bigint>,
-): boolean {
-  if (amountMsat < edge.htlcMinimumMsat || amountMsat > edge.htlcMaximumMsat) return false;
-  if (edge.capacityMsat === UNLIMITED_MSAT) return true;
-  return amountMsat + (used.get(edge) ?? 0n) <= edge.capacityMsat;
-}
-
 const SETTLED = 2;
 const QUEUED = 1;
+const MAX_SAFE_MSAT = BigInt(Number.MAX_SAFE_INTEGER);
 
 interface Best {
-  readonly costMsat: bigint;
+  readonly costMsat: number;
   readonly hops: number;
   readonly firstHop: UsableFirstHop;
   readonly node: number;
 }
 
-function betterEnd(costMsat: bigint, hops: number, f: UsableFirstHop, best: Best): boolean {
+function betterEnd(costMsat: number, hops: number, f: UsableFirstHop, best: Best): boolean {
   if (costMsat !== best.costMsat) return costMsat < best.costMsat;
   if (hops !== best.hops) return hops < best.hops;
   const a = f.hop.shortChannelId;
@@ -88,88 +77,102 @@ function betterEnd(costMsat: bigint, hops: number, f: UsableFirstHop, best: Best
   return a !== b ? a < b : f.position < best.firstHop.position;
 }
 
-/** The cheapest path delivering `budget.amountMsat` within the budget, or `undefined`. */
+/**
+ * The cheapest path delivering `budget.amountMsat` within the budget, or `undefined`.
+ *
+ * Labels hold amounts as doubles: every amount a label may hold is capped by what a first hop
+ * can send and by 2^53 - 1 msat (about 90,000 BTC, more than any channel holds), so each is a
+ * safe integer and the arithmetic is exact (`forwardingFeeMsatNumber`). This keeps the inner
+ * loop free of bigint allocations; the found path's amounts are then recomputed as bigints.
+ */
 export function findCheapestPath(g: SearchGraph, budget: SearchBudget): FoundPath | undefined {
-  let maxStartMsat = -1n;
+  let maxStart = -1n;
   for (const f of g.firstHops) {
     const room = firstHopPartRoomMsat(f, budget.firstHopRoomMsat);
-    if (room > maxStartMsat) maxStartMsat = room;
+    if (room > maxStart) maxStart = room;
   }
   // No label may need more than a first hop can send or than the fee budget allows.
-  const feeCap = budget.amountMsat + budget.maxFeeMsat;
-  const maxAmountMsat = feeCap < maxStartMsat ? feeCap : maxStartMsat;
-  if (budget.amountMsat > maxAmountMsat) return undefined;
+  let cap = budget.amountMsat + budget.maxFeeMsat;
+  if (maxStart < cap) cap = maxStart;
+  if (MAX_SAFE_MSAT < cap) cap = MAX_SAFE_MSAT;
+  if (budget.amountMsat > cap) return undefined;
   if (budget.finalCltvExpiryDelta > budget.maxTotalCltvExpiryDelta) return undefined;
+  const maxAmount = Number(cap);
+  const maxCltv = budget.maxTotalCltvExpiryDelta;
+  const penalty = Number(budget.hopPenaltyMsat);
+  const failed = g.failedChannels.size > 0 ? g.failedChannels : undefined;
+  // What earlier parts left of the capacity of the channels they used.
+  const capLeft = new Map<IndexedEdge, number>();
+  for (const [e, used] of budget.edgeUsedMsat) capLeft.set(e, Number(e.capacityMsat - used));
 
   const n = g.nodeIds.length;
-  const amountMsat = new Array<bigint>(n);
-  const costMsat = new Array<bigint>(n);
+  const amount = new Float64Array(n);
+  const cost = new Float64Array(n);
   const cltv = new Float64Array(n);
   const hops = new Int32Array(n);
   const via = new Array<IndexedEdge | undefined>(n);
   const state = new Uint8Array(n);
-  const penalty = budget.hopPenaltyMsat;
-  const failed = g.failedChannels.size > 0 ? g.failedChannels : undefined;
 
   const heap = new LabelHeap();
-  amountMsat[g.payee] = budget.amountMsat;
-  costMsat[g.payee] = 0n;
+  amount[g.payee] = Number(budget.amountMsat);
   cltv[g.payee] = budget.finalCltvExpiryDelta;
   state[g.payee] = QUEUED;
-  heap.push({ node: g.payee, costMsat: 0n, hops: 0 });
+  heap.push({ node: g.payee, costMsat: 0, hops: 0 });
 
   let best: Best | undefined;
   for (let entry = heap.pop(); entry !== undefined; entry = heap.pop()) {
     const node = entry.node;
-    if (state[node] === SETTLED || entry.costMsat !== costMsat[node] || entry.hops !== hops[node]) {
+    if (state[node] === SETTLED || entry.costMsat !== cost[node] || entry.hops !== hops[node]) {
       continue;
     }
     state[node] = SETTLED;
-    const nodeCost = costMsat[node];
+    const nodeCost = cost[node];
     // Every label still queued costs at least this much, so no later end can beat `best`.
     if (best !== undefined && nodeCost + penalty > best.costMsat) break;
-    const nodeAmount = amountMsat[node]!;
+    const nodeAmount = amount[node]!;
+    const nodeHops = hops[node];
 
     const ends = g.firstHopsTo.get(node);
     if (ends !== undefined) {
+      const exact = BigInt(nodeAmount);
       for (const f of ends) {
         // Our own channel charges no fee: it carries exactly what `node` must receive.
-        if (nodeAmount < f.hop.htlcMinimumMsat) continue;
-        if (nodeAmount > firstHopPartRoomMsat(f, budget.firstHopRoomMsat)) continue;
+        if (exact < f.hop.htlcMinimumMsat) continue;
+        if (exact > firstHopPartRoomMsat(f, budget.firstHopRoomMsat)) continue;
         const endCost = nodeCost + penalty;
-        const endHops = hops[node] + 1;
-        if (best === undefined || betterEnd(endCost, endHops, f, best)) {
-          best = { costMsat: endCost, hops: endHops, firstHop: f, node };
+        if (best === undefined || betterEnd(endCost, nodeHops + 1, f, best)) {
+          best = { costMsat: endCost, hops: nodeHops + 1, firstHop: f, node };
         }
       }
     }
 
     // A node further back needs one more channel here and our first hop before it.
-    if (hops[node] + 2 > MAX_PATH_HOPS) continue;
+    if (nodeHops + 2 > MAX_PATH_HOPS) continue;
     const into = g.incoming[node];
     if (into === undefined) continue;
+    const srcHops = nodeHops + 1;
     for (const e of into) {
       const src = e.src;
       if (src === g.payer || state[src] === SETTLED) continue;
+      if (nodeAmount < e.minMsat || nodeAmount > e.maxMsat) continue;
+      if (e.capMsat !== Infinity && nodeAmount > (capLeft.get(e) ?? e.capMsat)) continue;
       if (failed?.has(e.shortChannelId) === true) continue;
-      if (!edgeCarries(e, nodeAmount, budget.edgeUsedMsat)) continue;
-      const fee = forwardingFeeMsat(nodeAmount, e.feeBaseMsat, e.feeProportionalMillionths);
+      const fee = forwardingFeeMsatNumber(nodeAmount, e.feeBaseMsat, e.feeProportionalMillionths);
       const srcAmount = nodeAmount + fee;
-      if (srcAmount > maxAmountMsat) continue;
+      if (srcAmount > maxAmount) continue;
       const srcCltv = cltv[node]! + e.cltvExpiryDelta;
-      if (srcCltv > budget.maxTotalCltvExpiryDelta) continue;
+      if (srcCltv > maxCltv) continue;
       const srcCost = nodeCost + fee + penalty;
-      const srcHops = hops[node] + 1;
       if (state[src] === QUEUED) {
-        const old = costMsat[src]!;
+        const old = cost[src]!;
         if (srcCost > old) continue;
         if (srcCost === old) {
           if (srcHops > hops[src]!) continue;
           if (srcHops === hops[src]! && e.shortChannelId >= via[src]!.shortChannelId) continue;
         }
       }
-      amountMsat[src] = srcAmount;
-      costMsat[src] = srcCost;
+      amount[src] = srcAmount;
+      cost[src] = srcCost;
       cltv[src] = srcCltv;
       hops[src] = srcHops;
       via[src] = e;

@@ -38,8 +38,8 @@ export interface SimpleRouterOptions {
   readonly crypto?: CryptoBackend;
   /**
    * Added to a path's cost for every hop, so that of two routes with (nearly) the same fee the
-   * shorter one wins: each hop is one more node that can fail or hold the HTLC. In msat;
-   * `DEFAULT_HOP_PENALTY_MSAT` by default.
+   * shorter one wins: each hop is one more node that can fail or hold the HTLC. In msat, at
+   * most 2^32 - 1; `DEFAULT_HOP_PENALTY_MSAT` by default.
    */
   readonly hopPenaltyMsat?: bigint;
 }
@@ -67,8 +67,8 @@ export class SimpleRouter implements Router {
       throw new APIMisuseError('SimpleRouter options: expected an object');
     }
     const penalty = options.hopPenaltyMsat ?? DEFAULT_HOP_PENALTY_MSAT;
-    if (typeof penalty !== 'bigint' || penalty < 0n) {
-      throw new APIMisuseError('hopPenaltyMsat: expected a non-negative bigint');
+    if (typeof penalty !== 'bigint' || penalty < 0n || penalty > 0xffffffffn) {
+      throw new APIMisuseError('hopPenaltyMsat: expected a bigint in [0, 2^32 - 1]');
     }
     this.hopPenaltyMsat = penalty;
     this.crypto = options.crypto ?? nobleBackend;

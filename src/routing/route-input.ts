@@ -19,8 +19,10 @@ const MAX_U16 = 0xffff;
 export interface CheckedChannel {
   readonly srcNodeId: string;
   readonly shortChannelId: ShortChannelId;
-  readonly feeBaseMsat: bigint;
-  readonly feeProportionalMillionths: bigint;
+  /** u32. */
+  readonly feeBaseMsat: number;
+  /** u32. */
+  readonly feeProportionalMillionths: number;
   readonly cltvExpiryDelta: number;
   readonly htlcMinimumMsat: bigint;
   /** `UNLIMITED_MSAT` when the hint gives no maximum. */
@@ -101,39 +103,42 @@ export function checkNodeIdOnCurve(
   return id;
 }
 
-function checkChannelFields(
-  v: Record<string, unknown>,
-  what: string,
-): Omit<CheckedChannel, 'srcNodeId' | 'htlcMinimumMsat' | 'htlcMaximumMsat' | 'capacityMsat'> {
-  return {
-    shortChannelId: u64(v.shortChannelId, `${what}.shortChannelId`),
-    feeBaseMsat: BigInt(uint(v.feeBaseMsat, MAX_U32, `${what}.feeBaseMsat`)),
-    feeProportionalMillionths: BigInt(
-      uint(v.feeProportionalMillionths, MAX_U32, `${what}.feeProportionalMillionths`),
-    ),
-    cltvExpiryDelta: uint(v.cltvExpiryDelta, MAX_U16, `${what}.cltvExpiryDelta`),
-  };
-}
-
 /**
  * Checks one graph edge. Node ids are checked for form only: a graph holds thousands of them and
- * a curve check each would cost more than the search; gossip validation vouches for them.
+ * a curve check each would cost more than the search; gossip validation vouches for them. Ids in
+ * `formChecked` were checked before and are not checked again.
  */
 export function checkGraphEdge(
   value: unknown,
   what: string,
+  formChecked: Set<string>,
 ): CheckedChannel & { readonly dstNodeId: string } {
   if (!isRecord(value)) fail(what, 'a GraphEdge object');
   const edge = value as Partial<Record<keyof GraphEdge, unknown>>;
-  const capacitySat =
-    edge.capacitySat === undefined ? undefined : u64(edge.capacitySat, `${what}.capacitySat`);
+  const src = edge.srcNodeId;
+  const dst = edge.dstNodeId;
+  if (typeof src !== 'string' || !formChecked.has(src)) {
+    formChecked.add(checkNodeIdForm(src, `${what}.srcNodeId`));
+  }
+  if (typeof dst !== 'string' || !formChecked.has(dst)) {
+    formChecked.add(checkNodeIdForm(dst, `${what}.dstNodeId`));
+  }
+  const capacitySat = edge.capacitySat;
   return {
-    srcNodeId: checkNodeIdForm(edge.srcNodeId, `${what}.srcNodeId`),
-    dstNodeId: checkNodeIdForm(edge.dstNodeId, `${what}.dstNodeId`),
-    ...checkChannelFields(value, what),
+    srcNodeId: src as string,
+    dstNodeId: dst as string,
+    shortChannelId: u64(edge.shortChannelId, `${what}.shortChannelId`),
+    feeBaseMsat: uint(edge.feeBaseMsat, MAX_U32, `${what}.feeBaseMsat`),
+    feeProportionalMillionths: uint(
+      edge.feeProportionalMillionths,
+      MAX_U32,
+      `${what}.feeProportionalMillionths`,
+    ),
+    cltvExpiryDelta: uint(edge.cltvExpiryDelta, MAX_U16, `${what}.cltvExpiryDelta`),
     htlcMinimumMsat: u64(edge.htlcMinimumMsat, `${what}.htlcMinimumMsat`),
     htlcMaximumMsat: u64(edge.htlcMaximumMsat, `${what}.htlcMaximumMsat`),
-    capacityMsat: capacitySat === undefined ? UNLIMITED_MSAT : capacitySat * 1000n,
+    capacityMsat:
+      capacitySat === undefined ? UNLIMITED_MSAT : u64(capacitySat, `${what}.capacitySat`) * 1000n,
   };
 }
 
@@ -147,7 +152,14 @@ function checkHintHop(
   const hop = value as Partial<Record<keyof RouteHintHop, unknown>>;
   return {
     srcNodeId: checkNodeIdOnCurve(hop.srcNodeId, `${what}.srcNodeId`, crypto, known),
-    ...checkChannelFields(value, what),
+    shortChannelId: u64(hop.shortChannelId, `${what}.shortChannelId`),
+    feeBaseMsat: uint(hop.feeBaseMsat, MAX_U32, `${what}.feeBaseMsat`),
+    feeProportionalMillionths: uint(
+      hop.feeProportionalMillionths,
+      MAX_U32,
+      `${what}.feeProportionalMillionths`,
+    ),
+    cltvExpiryDelta: uint(hop.cltvExpiryDelta, MAX_U16, `${what}.cltvExpiryDelta`),
     htlcMinimumMsat:
       hop.htlcMinimumMsat === undefined ? 0n : u64(hop.htlcMinimumMsat, `${what}.htlcMinimumMsat`),
     htlcMaximumMsat:

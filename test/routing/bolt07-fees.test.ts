@@ -2,7 +2,11 @@
 // integer division) and its inverse, used to size the parts of a multi-part payment.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { forwardingFeeMsat, maxForwardableMsat } from '../../src/routing/fees.js';
+import {
+  forwardingFeeMsat,
+  forwardingFeeMsatNumber,
+  maxForwardableMsat,
+} from '../../src/routing/fees.js';
 import { FC_SEED } from './helpers.js';
 
 describe('BOLT 7 forwarding fee', () => {
@@ -34,6 +38,32 @@ describe('BOLT 7 forwarding fee', () => {
         },
       ),
       { seed: FC_SEED, numRuns: 1000 },
+    );
+  });
+
+  it('gives the same fee on doubles as on bigints for every safe-integer amount', () => {
+    const safe = BigInt(Number.MAX_SAFE_INTEGER);
+    const edges = [0n, 1n, 999_999n, 1_000_000n, safe / 4_294_967_295n, safe - 1n, safe];
+    for (const a of edges) {
+      for (const p of [0n, 1n, 999n, 1_000_000n, 4_294_967_295n]) {
+        expect(forwardingFeeMsatNumber(Number(a), 7, Number(p))).toBe(
+          Number(forwardingFeeMsat(a, 7n, p)),
+        );
+      }
+    }
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 0n, max: safe }),
+        fc.integer({ min: 0, max: 0xffffffff }),
+        fc.integer({ min: 0, max: 0xffffffff }),
+        (a, base, prop) => {
+          const exact = forwardingFeeMsat(a, BigInt(base), BigInt(prop));
+          const fee = forwardingFeeMsatNumber(Number(a), base, prop);
+          if (exact <= safe) expect(fee).toBe(Number(exact));
+          else expect(fee).toBeGreaterThan(Number.MAX_SAFE_INTEGER);
+        },
+      ),
+      { seed: FC_SEED, numRuns: 2000 },
     );
   });
 });
