@@ -424,15 +424,16 @@ export function onOutboundFailed(ctx: ManagerContext, source: OutboundSource, e:
   for (const scid of b.scids)
     if (!payment.failedChannels.includes(scid)) payment.failedChannels.push(scid);
   const wasPending = payment.status === OutboundStatus.Pending;
+  let giveUp: PaymentFailureReason | undefined;
   if (wasPending) {
-    // `abandon` raises PaymentFailed itself once nothing is in flight.
-    if (b.permanent) abandon(ctx, payment, 'RecipientRejected');
-    else if (expired(ctx, payment)) abandon(ctx, payment, 'PaymentExpired');
+    if (b.permanent) giveUp = 'RecipientRejected';
+    else if (expired(ctx, payment)) giveUp = 'PaymentExpired';
     else if (payment.routeParams !== undefined && !retriesLeft(ctx, payment)) {
-      abandon(ctx, payment, 'RetriesExhausted');
+      giveUp = 'RetriesExhausted';
     }
   }
-  const willRetry = payment.status === OutboundStatus.Pending && payment.routeParams !== undefined;
+  const willRetry = wasPending && giveUp === undefined && payment.routeParams !== undefined;
+  // The path's failure is told before the payment's (PaymentFailed comes last, as from LDK).
   ctx.queueEvent({
     type: 'PaymentPathFailed',
     paymentId: toHex(payment.paymentId),
@@ -445,7 +446,10 @@ export function onOutboundFailed(ctx: ManagerContext, source: OutboundSource, e:
     failureData: b.failureData === undefined ? undefined : toHex(b.failureData),
     willRetry,
   });
-  if (willRetry) {
+  if (giveUp !== undefined) {
+    // `abandon` raises PaymentFailed itself once nothing is in flight.
+    abandon(ctx, payment, giveUp);
+  } else if (willRetry) {
     ctx.defer(() => {
       attempt(ctx, payment);
     });
