@@ -151,7 +151,6 @@ export function searchGraphFor(index: GraphIndex, req: CheckedRequest): SearchGr
     return n;
   };
   const payee = number(req.payeeNodeId);
-  const payer = index.nodeNumbers.get(req.payerNodeId) ?? -1;
   const copied = new Set<number>();
 
   for (const hint of req.routeHints) {
@@ -169,6 +168,8 @@ export function searchGraphFor(index: GraphIndex, req: CheckedRequest): SearchGr
     }
   }
 
+  // Looked up after the hints, which may name the payer too; its channels count only as first hops.
+  const payer = index.nodeNumbers.get(req.payerNodeId) ?? extra.get(req.payerNodeId) ?? -1;
   const firstHopsTo = new Map<number, UsableFirstHop[]>();
   const firstHops: UsableFirstHop[] = [];
   req.firstHops.forEach((hop, position) => {

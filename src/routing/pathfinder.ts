@@ -9,7 +9,8 @@
  * `path-amounts.ts` shows in a worked example. When no single path carries the amount and the
  * payee accepts multi-part payments, the payment is split greedily over several paths
  * (`multi-path.ts`). The router keeps no state between calls except the indexed graph, so a
- * retry simply calls again with the failed channels listed.
+ * retry simply calls again with the failed channels listed. It has no clock either: the caller
+ * checks `expiryTimeSeconds` before paying.
  */
 import type { CryptoBackend } from '../crypto/backend.js';
 import { nobleBackend } from '../crypto/noble.js';

@@ -195,6 +195,12 @@ describe('SimpleRouter: route hints (BOLT 11 r field)', () => {
     expect(r.paths[0]!.hops[1]!.shortChannelId).toBe(77n);
   });
 
+  it('never routes through the payer, even when a hint names it', () => {
+    const hints = [[hint(B, 71n), hint(US, 72n)], [hint(US, 73n)]];
+    const params = routeParams(P, 1000n, { routeHints: hints });
+    expect(() => route([], US, params, [firstHop(B, 12n)])).toThrow(notFound('payee_unreachable'));
+  });
+
   it("respects a hint's HTLC limits", () => {
     const params = (h: ReturnType<typeof hint>) => routeParams(P, 5000n, { routeHints: [[h]] });
     const hops = [firstHop(B, 12n)];
