@@ -473,6 +473,16 @@ describe('BOLT 4 payments between boltkit and LDK 0.1 over TCP', () => {
       paymentHash,
       reason: 'RecipientRejected',
     });
+    // The path's failure comes first, the payment's last, as LDK raises them.
+    expect(
+      bkA.events
+        .filter(
+          (e) =>
+            (e.type === 'PaymentPathFailed' || e.type === 'PaymentFailed') &&
+            e.paymentId === paymentId,
+        )
+        .map((e) => e.type),
+    ).toEqual(['PaymentPathFailed', 'PaymentFailed']);
     const failures = bkA.pathFailures(paymentId);
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatchObject({
@@ -520,6 +530,15 @@ describe('BOLT 4 payments between boltkit and LDK 0.1 over TCP', () => {
         networkUpdate: undefined,
       }),
     );
+    expect(
+      ldkL.payments.events
+        .filter(
+          (e) =>
+            (e.type === 'PaymentPathFailed' && e.paymentHashHex === paymentHash) ||
+            (e.type === 'PaymentFailed' && e.paymentIdHex === paymentIdHex),
+        )
+        .map((e) => e.type),
+    ).toEqual(['PaymentPathFailed', 'PaymentFailed']);
     expect(bkA.eventsOf('HTLCHandlingFailed')).toContainEqual({
       type: 'HTLCHandlingFailed',
       prevChannelId: chanAL,
