@@ -189,8 +189,17 @@ function attempt(ctx: ManagerContext, payment: OutboundPayment): void {
       return;
     }
     const base = payment.routeParams;
+    // The fee budget covers the whole payment: what parts in flight pay is spent already.
+    let committedFee = 0n;
+    for (const p of payment.parts) if (p.status !== 'failed') committedFee += pathFeeMsat(p.path);
+    const budget = base.maxTotalRoutingFeeMsat;
+    if (budget !== undefined && committedFee > budget) {
+      abandon(ctx, payment, 'RouteNotFound');
+      return;
+    }
     const params: RouteParameters = {
       ...base,
+      ...(budget === undefined ? {} : { maxTotalRoutingFeeMsat: budget - committedFee }),
       finalValueMsat: remaining,
       paymentParams: {
         ...base.paymentParams,
