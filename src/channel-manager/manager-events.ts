@@ -16,6 +16,7 @@ import type { ChannelEvent, ClosureKind } from './channel/events.js';
 import type { ClosureReason } from '../events/closure-reason.js';
 import { ChannelError, warningMessageFor } from './channel/errors.js';
 import { ChannelPhase } from './channel/state.js';
+import { ourChannelUpdateMessage } from './payments/channel-update.js';
 import { onHtlcReceived } from './payments/htlc-in.js';
 import { onHtlcFailed, onHtlcFulfilled } from './payments/htlc-out.js';
 import type { ManagerContext } from './manager-context.js';
@@ -167,6 +168,12 @@ function onChannelEvent(ctx: ManagerContext, entry: ChannelEntry, e: ChannelEven
         counterpartyNodeId: nodeId,
         channelType: state.channelType,
       });
+      // A private channel's peer learns our fees from us alone (BOLT 7: a node MAY send its
+      // channel_update to the peer of an unannounced channel); it names the real scid, which
+      // every implementation looks the channel up by.
+      if (!state.announceChannel && state.shortChannelId !== undefined) {
+        ctx.send(nodeId, ourChannelUpdateMessage(ctx, entry, state.shortChannelId));
+      }
       return;
     case 'ClosingTxReady':
       ctx.broadcaster.broadcastTransactions([e.closingTx]);

@@ -401,28 +401,25 @@ describe('BOLT 4 payments between boltkit and LDK 0.1 over TCP', () => {
   test('LDK -> boltkit -> LDK: boltkit forwards and earns the fee LDK paid', async () => {
     const amountMsat = 40_000_000n;
     const invoice = ldkM.createInvoice({ amountMsat, description: 'through boltkit' });
-    // boltkit sends no `channel_update` to its private peers, so M's invoice has no hint for
-    // the A-M channel: L is told the route as a wallet would be, out of band.
-    expect(decodeInvoice(invoice.invoice).routeHints).toEqual([]);
     const aliasOfA = bkA.channel(chanAM)!.outboundScidAlias!;
     const expectedFeeMsat = BigInt(A_FEE_BASE_MSAT) + (amountMsat * BigInt(A_FEE_PPM)) / 1_000_000n;
     const amBefore = bkA.channel(chanAM)!.balanceMsat;
     const alBefore = bkA.channel(chanAL)!.balanceMsat;
 
-    const paymentIdHex = ldkL.payInvoice(invoice.invoice, {
-      retries: 0,
-      extraRouteHints: [
-        [
-          {
-            srcNodeIdHex: bkA.nodeId,
-            shortChannelId: aliasOfA,
-            feeBaseMsat: A_FEE_BASE_MSAT,
-            feeProportionalMillionths: A_FEE_PPM,
-            cltvExpiryDelta: bkA.channel(chanAM)!.config.cltvExpiryDelta,
-          },
-        ],
+    // boltkit sent M its channel_update for the private A-M channel, so M's invoice carries a
+    // route hint through A with A's fees, under the alias A gave M.
+    expect(decodeInvoice(invoice.invoice).routeHints).toEqual([
+      [
+        {
+          pubkey: bkA.nodeId,
+          shortChannelId: aliasOfA,
+          feeBaseMsat: A_FEE_BASE_MSAT,
+          feeProportionalMillionths: A_FEE_PPM,
+          cltvExpiryDelta: bkA.channel(chanAM)!.config.cltvExpiryDelta,
+        },
       ],
-    });
+    ]);
+    const paymentIdHex = ldkL.payInvoice(invoice.invoice, { retries: 0 });
     await ldkSettled(ldkL, paymentIdHex);
     const payment = ldkL.payments.outbound.get(paymentIdHex)!;
     expect(payment.status).toBe('succeeded');

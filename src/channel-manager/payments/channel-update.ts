@@ -39,6 +39,29 @@ export function ourChannelUpdate(
   shortChannelId: bigint,
   disabled = false,
 ): Uint8Array {
+  const { bytes } = signedUpdate(ctx, entry, shortChannelId, disabled);
+  return new WireWriter(bytes.length + 2).u16(CHANNEL_UPDATE_TYPE).bytes(bytes).finish();
+}
+
+/**
+ * The same update as a message, for the peer of a private channel: BOLT 7 lets a node send its
+ * `channel_update` to the peer of an unannounced channel, so the peer knows our fees and can put
+ * the channel in its invoices' route hints.
+ */
+export function ourChannelUpdateMessage(
+  ctx: ManagerContext,
+  entry: ChannelEntry,
+  shortChannelId: bigint,
+): ChannelUpdateMessage {
+  return signedUpdate(ctx, entry, shortChannelId, false).message;
+}
+
+function signedUpdate(
+  ctx: ManagerContext,
+  entry: ChannelEntry,
+  shortChannelId: bigint,
+  disabled: boolean,
+): { bytes: Uint8Array; message: ChannelUpdateMessage } {
   const state = entry.channel.state;
   const ourId = ctx.keys.getNodeId();
   const theirId = fromHex(entry.counterpartyNodeId, 33);
@@ -64,6 +87,7 @@ export function ourChannelUpdate(
   const bytes = body.finish();
   // BOLT 7: the signature covers the double-SHA256 of the message after the signature field.
   const digest = ctx.crypto.sha256(ctx.crypto.sha256(bytes.subarray(SIGNATURE_LENGTH)));
-  bytes.set(ctx.keys.signGossipMessage(digest), 0);
-  return new WireWriter(bytes.length + 2).u16(CHANNEL_UPDATE_TYPE).bytes(bytes).finish();
+  const signature = ctx.keys.signGossipMessage(digest);
+  bytes.set(signature, 0);
+  return { bytes, message: { ...unsigned, signature } };
 }
