@@ -27,6 +27,8 @@ import { nullLogger, type Logger } from '../util/logger.js';
 import { Features } from '../wire/features.js';
 import type { Message, UnknownMessage } from '../wire/message.js';
 import type { InitMessage } from '../wire/messages/setup.js';
+import type { ChannelUpdateMessage } from '../wire/messages/gossip.js';
+import { peerChannelUpdate } from './payments/channel-update.js';
 import type { ChannelOptions } from './channel/channel.js';
 import { errorMessageFor } from './channel/errors.js';
 import { ChannelPhase, isFunded } from './channel/state.js';
@@ -440,6 +442,10 @@ export class ChannelManagerBase
 
   getAndClearPendingMessages(): OutgoingMessage[] {
     return this.#pendingMessages.splice(0);
+  }
+
+  handleChannelUpdate(nodeId: string, message: ChannelUpdateMessage): void {
+    peerChannelUpdate(this.ctx, nodeId, message);
   }
 
   handleChannelMessage(nodeId: string, message: Message | UnknownMessage): void {

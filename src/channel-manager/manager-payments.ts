@@ -123,7 +123,8 @@ export interface CreatedInvoice {
 /**
  * Route hints for our private channels (BOLT 11 `r`): each names the alias the peer gave us in
  * `channel_ready` (it forwards on it; BOLT 2 `option_scid_alias`), or the real scid. The fees are
- * the peer's; without its `channel_update` we assume boltkit's and LDK's defaults.
+ * those of the peer's `channel_update`; before one arrived we assume boltkit's and LDK's
+ * defaults (1000 msat, 0 ppm, 72 blocks).
  */
 function privateRouteHints(ctx: ManagerContext): RouteHint[] {
   const hints: RouteHint[] = [];
@@ -136,9 +137,9 @@ function privateRouteHints(ctx: ManagerContext): RouteHint[] {
       {
         pubkey: entry.counterpartyNodeId,
         shortChannelId: scid,
-        feeBaseMsat: 1000,
-        feeProportionalMillionths: 0,
-        cltvExpiryDelta: 72,
+        feeBaseMsat: entry.counterpartyForwarding?.feeBaseMsat ?? 1000,
+        feeProportionalMillionths: entry.counterpartyForwarding?.feeProportionalMillionths ?? 0,
+        cltvExpiryDelta: entry.counterpartyForwarding?.cltvExpiryDelta ?? 72,
       },
     ]);
   }

@@ -43,6 +43,20 @@ export interface ChannelEntry {
    * funding deadline counts (`FUNDING_CONF_DEADLINE_BLOCKS`).
    */
   readonly createdAtHeight: number;
+  /**
+   * The fees and CLTV delta the peer charges to forward to us over this channel, from the
+   * `channel_update` it sent for it (kept in memory: a peer sends it again after reconnecting).
+   */
+  counterpartyForwarding?: CounterpartyForwarding;
+}
+
+/** What a peer's `channel_update` for our channel says (BOLT 7), for our invoices' hints. */
+export interface CounterpartyForwarding {
+  readonly feeBaseMsat: number;
+  readonly feeProportionalMillionths: number;
+  readonly cltvExpiryDelta: number;
+  /** The update's timestamp: an older one never replaces a newer one. */
+  readonly timestamp: number;
 }
 
 /** A funded channel that went to chain: answered with "awaiting unilateral close". */

@@ -10,6 +10,7 @@
  * connection stays up.
  */
 import type { InitMessage } from '../wire/messages/setup.js';
+import type { ChannelUpdateMessage } from '../wire/messages/gossip.js';
 import type { Message, UnknownMessage } from '../wire/message.js';
 
 /** A message a handler wants sent to a peer (lowercase hex node id). */
@@ -38,6 +39,11 @@ export interface PeerLifecycleHandler {
  */
 export interface ChannelMessageHandler extends PeerLifecycleHandler {
   handleChannelMessage(nodeId: string, message: Message | UnknownMessage): void;
+  /**
+   * Optional: also sees every `channel_update` a peer sends (the routing handler gets it too),
+   * for the updates of our own private channels, which only our peer can tell us (BOLT 7).
+   */
+  handleChannelUpdate?(nodeId: string, message: ChannelUpdateMessage): void;
 }
 
 /**

@@ -214,6 +214,14 @@ export class InboundProcessor {
         peers.callHandler(conn, () => {
           peers.config.routingHandler.handleRoutingMessage(nodeId, message);
         });
+        if (!isUnknownMessage(message) && message.type === 'channel_update') {
+          const channels = peers.config.channelHandler;
+          if (channels.handleChannelUpdate !== undefined) {
+            peers.callHandler(conn, () => {
+              channels.handleChannelUpdate?.(nodeId, message);
+            });
+          }
+        }
         return;
       case 'custom': {
         const handler = peers.config.customHandler;

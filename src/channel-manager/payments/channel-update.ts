@@ -8,7 +8,7 @@
  * announcement comes with the gossip work.
  */
 import { chainHashOf } from '../../peer-manager/chain-hash.js';
-import { fromHex } from '../../util/bytes.js';
+import { equalBytes, fromHex } from '../../util/bytes.js';
 import {
   CHANNEL_UPDATE_DIRECTION,
   CHANNEL_UPDATE_DONT_FORWARD,
@@ -90,4 +90,46 @@ function signedUpdate(
   const signature = ctx.keys.signGossipMessage(digest);
   bytes.set(signature, 0);
   return { bytes, message: { ...unsigned, signature } };
+}
+
+/**
+ * A `channel_update` the peer sent us directly: when it is for one of our channels with it, in
+ * the peer's direction, on our chain and signed by the peer, its fees are kept for the route
+ * hints of our invoices. Anything else is left to the routing handler.
+ */
+export function peerChannelUpdate(
+  ctx: ManagerContext,
+  nodeId: string,
+  message: ChannelUpdateMessage,
+): void {
+  const scid = message.shortChannelId;
+  const entry = ctx.entries.find(
+    (e) =>
+      e.counterpartyNodeId === nodeId &&
+      (e.channel.state.shortChannelId === scid ||
+        e.channel.state.theirAlias === scid ||
+        e.channel.state.ourAlias === scid),
+  );
+  if (entry === undefined) return;
+  const ourId = ctx.keys.getNodeId();
+  const theirId = fromHex(nodeId, 33);
+  const theirDirection = compareBytes(theirId, ourId) < 0 ? 0 : CHANNEL_UPDATE_DIRECTION;
+  if ((message.channelFlags & CHANNEL_UPDATE_DIRECTION) !== theirDirection) return;
+  if (!equalBytes(message.chainHash, chainHashOf(ctx.network))) return;
+  const known = entry.counterpartyForwarding;
+  if (known !== undefined && known.timestamp >= message.timestamp) return;
+  const body = new WireWriter();
+  encodeChannelUpdate(body, message);
+  const bytes = body.finish();
+  const digest = ctx.crypto.sha256(ctx.crypto.sha256(bytes.subarray(SIGNATURE_LENGTH)));
+  if (!ctx.crypto.verify(message.signature, digest, theirId)) {
+    ctx.log('warn', 'channel_update with a bad signature ignored', nodeId);
+    return;
+  }
+  entry.counterpartyForwarding = {
+    feeBaseMsat: message.feeBaseMsat,
+    feeProportionalMillionths: message.feeProportionalMillionths,
+    cltvExpiryDelta: message.cltvExpiryDelta,
+    timestamp: message.timestamp,
+  };
 }
