@@ -69,7 +69,9 @@ export function firstHops(ctx: ManagerContext): FirstHop[] {
     hops.push({
       counterpartyNodeId: entry.counterpartyNodeId,
       shortChannelId: scid,
-      outboundCapacityMsat: capacity,
+      // Both bound the sum of the parts a router puts on this channel: the in-flight limit is
+      // an aggregate, so it caps the capacity too.
+      outboundCapacityMsat: limit > 0n ? limit : 0n,
       htlcMinimumMsat: s.counterpartyParams?.htlcMinimumMsat ?? 1n,
       nextOutboundHtlcLimitMsat: limit > 0n ? limit : 0n,
     });
