@@ -9,21 +9,15 @@ import { EventEmitter } from 'eventemitter3';
 import type { BestBlock } from '../chain/best-block.js';
 import { checkHeight } from '../chain/best-block.js';
 import type { Block } from '../chain/block.js';
-import type { BroadcasterInterface } from '../chain/broadcaster.js';
 import type { Confirm, RelevantTxid } from '../chain/confirm.js';
-import type { FeeEstimator } from '../chain/fee-estimator.js';
 import type { Listen, TransactionData } from '../chain/listen.js';
 import { formatOutPoint, outPointsEqual, type OutPoint } from '../chain/outpoint.js';
-import type { Watch } from '../chain/watch.js';
-import type { CryptoBackend } from '../crypto/backend.js';
 import { nobleBackend } from '../crypto/noble.js';
 import type { Event } from '../events/event.js';
-import type { KeysInterface } from '../keys/keys-interface.js';
-import type { ChainName } from '../peer-manager/chain-hash.js';
 import type { ChannelMessageHandler, OutgoingMessage } from '../peer-manager/handlers.js';
 import { toHex } from '../util/bytes.js';
 import { APIMisuseError, ChannelUnavailableError } from '../util/errors.js';
-import { nullLogger, type Logger } from '../util/logger.js';
+import { nullLogger } from '../util/logger.js';
 import { Features } from '../wire/features.js';
 import type { Message, UnknownMessage } from '../wire/message.js';
 import type { InitMessage } from '../wire/messages/setup.js';
@@ -45,6 +39,7 @@ import {
   transactionUnconfirmed,
 } from './manager-chain.js';
 import { managerLog, type ManagerContext } from './manager-context.js';
+import type { ChannelManagerOptions } from './manager-options.js';
 import { OperationScope, sawHeaderTime } from './manager-scope.js';
 import { absorb, forceCloseChannel, onMonitorEvent, runChannel } from './manager-events.js';
 import { acceptRequest, channelOptionsOf, openOutbound, takeRequest } from './manager-open.js';
@@ -55,7 +50,6 @@ import {
   routeChannelMessage,
 } from './manager-routing.js';
 import { serializeChannel } from './channel/serialize.js';
-import type { Router } from '../routing/route.js';
 import { SimpleRouter } from '../routing/pathfinder.js';
 import { deriveInboundPaymentKeys } from './payments/inbound-payment.js';
 import { emptyPaymentState } from './payments/payment-state.js';
@@ -63,26 +57,7 @@ import { encodePaymentState } from './payments/payment-state-codec.js';
 import { receiveBlockConnected, receiveTimerTick } from './payments/receive.js';
 import { sendTimerTick } from './payments/send.js';
 
-export interface ChannelManagerOptions {
-  readonly watch: Watch;
-  readonly broadcaster: BroadcasterInterface;
-  readonly keys: KeysInterface;
-  readonly feeEstimator: FeeEstimator;
-  readonly logger?: Logger;
-  readonly config?: Partial<UserConfig>;
-  /** The chain tip the manager starts from (LDK `ChainParameters.best_block`). */
-  readonly bestBlock: BestBlock;
-  /** The chain the channels live on; `bitcoin` by default. */
-  readonly network?: ChainName;
-  readonly crypto?: CryptoBackend;
-  /** Finds payment routes; a `SimpleRouter` over our channels and invoice hints by default. */
-  readonly router?: Router;
-  /**
-   * The host's clock in seconds since 1970, for invoice timestamps and expiry. Without it the
-   * newest block header time seen is used (the core has no clock of its own).
-   */
-  readonly currentTimeSeconds?: () => number;
-}
+export type { ChannelManagerOptions } from './manager-options.js';
 
 interface ManagerEvents {
   event: [Event];

@@ -102,7 +102,7 @@ export interface StatelessInboundPaymentParams extends InboundPaymentParams {
 }
 
 /** The largest amount the metadata holds: 2^61 - 1 msat, above the 2.1e18 msat of all bitcoin. */
-export const MAX_INBOUND_PAYMENT_AMOUNT_MSAT = (1n << 61n) - 1n;
+export const MAX_INBOUND_PAYMENT_AMOUNT_MSAT: bigint = (1n << 61n) - 1n;
 
 /** The latest expiry the metadata holds, in seconds since 1970 (u48). */
 const MAX_EXPIRES_AT_SECONDS = 2 ** 48 - 1;
