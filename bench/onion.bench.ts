@@ -51,6 +51,30 @@ function route(crypto: CryptoBackend, finalNodeId?: Uint8Array): PaymentRouteHop
   });
 }
 
+/**
+ * Sphinx at 20 hops on `crypto`: building the whole packet and peeling one forwarding hop. Also
+ * reported by `bench/payments` next to the payment rates.
+ */
+export function sphinxResults(crypto: CryptoBackend, impl: string, group: string): BenchResult[] {
+  const hops = route(crypto);
+  const { packet } = constructPaymentOnion(hops, sessionKey, paymentHash, crypto);
+  const ecdh0 = (pk: Uint8Array) => crypto.ecdh(nodeSecrets[0]!, pk);
+  return [
+    {
+      group,
+      name: `Sphinx construct, ${HOPS} hops`,
+      impl,
+      opsPerSec: measureSync(() => constructPaymentOnion(hops, sessionKey, paymentHash, crypto)),
+    },
+    {
+      group,
+      name: `Sphinx peel one hop of ${HOPS}`,
+      impl,
+      opsPerSec: measureSync(() => peelOnion(packet, ecdh0, paymentHash, { crypto })),
+    },
+  ];
+}
+
 function backendResults(crypto: CryptoBackend, impl: string): BenchResult[] {
   const hops = route(crypto);
   const { packet, sharedSecrets } = constructPaymentOnion(hops, sessionKey, paymentHash, crypto);

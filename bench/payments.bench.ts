@@ -29,7 +29,8 @@
  * (a few seconds of payments see no tick); the monitor does not (it keeps no HTLCs of revoked
  * states).
  *
- * Sphinx construction and peeling at 20 hops are in bench/onion.bench.ts (`npm run bench onion`).
+ * Sphinx construction and peeling at 20 hops are reported here too (the same measurement as
+ * bench/onion.bench.ts, which also has the final-hop peel and LDK's).
  *
  * Counts: BENCH_PAYMENTS_ONE_AT_A_TIME (default 10) and BENCH_PAYMENTS_BATCHES (batches of 50,
  * default 1) set how many payments each row makes; the defaults keep each row to a few seconds.
@@ -41,6 +42,7 @@ import { nobleBackend, type CryptoBackend } from '../src/index.js';
 import { nodeCryptoBackend } from '../src/node.js';
 import { runLdkPaymentsBaseline } from '../test/interop/ldk/ldk-payments-baseline.js';
 import type { BenchResult } from './harness.js';
+import { sphinxResults } from './onion.bench.js';
 import { AMOUNT_MSAT, BenchPair, nextMacrotask, type CountingStore } from './payments-pair.js';
 
 const GROUP = 'Payments between two nodes (invoice, pay, claim, PaymentSent)';
@@ -298,5 +300,9 @@ export async function run(): Promise<BenchResult[]> {
       note: `manager ${kib(st.managerBytes).toFixed(1)} KiB, channel monitor ${kib(st.monitorBytes).toFixed(1)} KiB`,
     },
   );
+  // Sphinx at 20 hops, as bench/onion measures it, next to the payment rates.
+  for (const b of backends) {
+    if (b.crypto !== tinyBackend) results.push(...sphinxResults(b.crypto, b.impl, GROUP));
+  }
   return results;
 }
