@@ -49,6 +49,20 @@ function checkMinFinal(delta: number | undefined): number {
   return v;
 }
 
+/**
+ * The manager's clock for invoices, refusing to run without one: an invoice stamped 1970 would
+ * be expired for every payer, and a secret's expiry counted from 0 would refuse every payment.
+ */
+function clock(ctx: ManagerContext): number {
+  const now = ctx.nowSeconds();
+  if (!Number.isInteger(now) || now <= 0) {
+    throw new APIMisuseError(
+      'no clock yet: give ChannelManagerOptions.currentTimeSeconds, or connect a block first',
+    );
+  }
+  return now;
+}
+
 export interface InboundPaymentResult {
   readonly paymentHash: string;
   readonly paymentSecret: string;
@@ -67,7 +81,7 @@ export function createInboundPayment(
     {
       ...(amountMsat === undefined ? {} : { amountMsat }),
       expirySecs,
-      nowSeconds: ctx.nowSeconds(),
+      nowSeconds: clock(ctx),
       minFinalCltvExpiryDelta: checkMinFinal(minFinalCltvExpiryDelta),
       randomBytes: ctx.keys.getSecureRandomBytes(),
     },
@@ -91,7 +105,7 @@ export function createInboundPaymentForHash(
     {
       ...(amountMsat === undefined ? {} : { amountMsat }),
       expirySecs,
-      nowSeconds: ctx.nowSeconds(),
+      nowSeconds: clock(ctx),
       minFinalCltvExpiryDelta: checkMinFinal(minFinalCltvExpiryDelta),
     },
     ctx.crypto,
@@ -180,7 +194,7 @@ export function createBolt11Invoice(
     {
       network: ctx.network,
       ...(options.amountMsat === undefined ? {} : { amountMsat: options.amountMsat }),
-      timestamp: ctx.nowSeconds(),
+      timestamp: clock(ctx),
       paymentHash,
       paymentSecret,
       ...(options.description === undefined ? {} : { description: options.description }),

@@ -62,3 +62,16 @@ describe('payments between two boltkit nodes', () => {
     );
   });
 });
+
+describe('the invoice clock', () => {
+  it('refuses to create an inbound payment before it knows the time, and works once a block is seen', () => {
+    const net = createPipedNetwork(['a']);
+    const a = net.nodes[0]!;
+    // No block seen since the manager started and no host clock.
+    expect(() => a.manager.createInboundPayment(1000n, 3600)).toThrow(
+      expect.objectContaining({ code: 'APIMisuse' }),
+    );
+    net.connectBlocks(1);
+    expect(a.manager.createInboundPayment(1000n, 3600).paymentHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
