@@ -17,7 +17,6 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import * as tiny from 'tiny-secp256k1';
 import type { CryptoBackend } from '../src/crypto/backend.js';
 import { nobleBackend } from '../src/crypto/noble.js';
 import { BoltkitNode } from '../test/interop/boltkit/boltkit-node.js';
@@ -27,6 +26,7 @@ import { openLdkChannel } from '../test/interop/ldk/ldk-open-channel.js';
 import { Pipe } from '../test/support/pipe.js';
 import { TestChain } from '../test/support/test-chain.js';
 import type { BenchResult } from './harness.js';
+import { tinyBackend } from './tiny-backend.js';
 
 const GROUP = 'Channel opens (createChannel to ChannelReady on both sides, 6 confirmations)';
 const CHANNELS = 20;
@@ -41,25 +41,6 @@ function memoryBytes(): number {
   const m = process.memoryUsage();
   return m.heapUsed + m.arrayBuffers;
 }
-
-function orThrow(v: Uint8Array | null, what: string): Uint8Array {
-  if (v === null) throw new Error(`tiny-secp256k1: ${what} failed`);
-  return v;
-}
-
-/** noble hashes, AEAD and ECDH with libsecp256k1-as-WASM for keys, points and signatures. */
-const tinyBackend: CryptoBackend = {
-  ...nobleBackend,
-  name: 'noble + tiny-secp256k1 (WASM)',
-  isValidPublicKey: (pk) =>
-    pk instanceof Uint8Array && (pk.length === 33 || pk.length === 65) && tiny.isPoint(pk),
-  getPublicKey: (sk) => orThrow(tiny.pointFromScalar(sk, true), 'pointFromScalar'),
-  pointAdd: (a, b) => orThrow(tiny.pointAdd(a, b, true), 'pointAdd'),
-  pointMultiply: (p, t) => orThrow(tiny.pointMultiply(p, t, true), 'pointMultiply'),
-  privateAdd: (sk, t) => orThrow(tiny.privateAdd(sk, t), 'privateAdd'),
-  sign: (digest, sk) => tiny.sign(digest, sk),
-  verify: (sig, digest, pk) => tiny.verify(digest, pk, sig, true),
-};
 
 const tick = (): Promise<void> =>
   new Promise((resolve) => {

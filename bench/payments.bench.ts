@@ -37,11 +37,11 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import * as tiny from 'tiny-secp256k1';
 import { nobleBackend, type CryptoBackend } from '../src/index.js';
 import { nodeCryptoBackend } from '../src/node.js';
 import { runLdkPaymentsBaseline } from '../test/interop/ldk/ldk-payments-baseline.js';
 import type { BenchResult } from './harness.js';
+import { tinyBackend } from './tiny-backend.js';
 import { sphinxResults } from './onion.bench.js';
 import { AMOUNT_MSAT, BenchPair, nextMacrotask, type CountingStore } from './payments-pair.js';
 
@@ -81,25 +81,6 @@ async function memoryBytes(): Promise<number> {
   }
   return last;
 }
-
-function orThrow(v: Uint8Array | null, what: string): Uint8Array {
-  if (v === null) throw new Error(`tiny-secp256k1: ${what} failed`);
-  return v;
-}
-
-/** noble hashes, AEAD and ECDH with libsecp256k1-as-WASM for keys, points and signatures. */
-const tinyBackend: CryptoBackend = {
-  ...nobleBackend,
-  name: 'noble + tiny-secp256k1 (WASM)',
-  isValidPublicKey: (pk) =>
-    pk instanceof Uint8Array && (pk.length === 33 || pk.length === 65) && tiny.isPoint(pk),
-  getPublicKey: (sk) => orThrow(tiny.pointFromScalar(sk, true), 'pointFromScalar'),
-  pointAdd: (a, b) => orThrow(tiny.pointAdd(a, b, true), 'pointAdd'),
-  pointMultiply: (p, t) => orThrow(tiny.pointMultiply(p, t, true), 'pointMultiply'),
-  privateAdd: (sk, t) => orThrow(tiny.privateAdd(sk, t), 'privateAdd'),
-  sign: (digest, sk) => tiny.sign(digest, sk),
-  verify: (sig, digest, pk) => tiny.verify(digest, pk, sig, true),
-};
 
 interface StorageFigures {
   readonly writesPerPayment: number;
