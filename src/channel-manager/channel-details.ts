@@ -7,7 +7,7 @@ import type { OutPoint } from '../chain/outpoint.js';
 import { hashToDisplayHex } from '../chain/txid.js';
 import type { Channel } from './channel/channel.js';
 import type { UserConfig } from './config.js';
-import { ChannelPhase } from './channel/state.js';
+import { ChannelPhase, type ChannelState } from './channel/state.js';
 import { satToMsat } from './units.js';
 
 export interface ChannelDetails {
@@ -43,6 +43,16 @@ export interface ChannelDetails {
 }
 
 /**
+ * What we can still send over a channel, in msat: our balance on our latest commitment above the
+ * reserve the peer asked us to keep (BOLT 2 `channel_reserve_satoshis`).
+ */
+export function outboundCapacityMsatOf(state: ChannelState): bigint {
+  const balanceMsat = state.holderCommitment?.spec.toHolderMsat ?? 0n;
+  const v = balanceMsat - satToMsat(state.counterpartyParams?.channelReserveSat ?? 0n);
+  return v > 0n ? v : 0n;
+}
+
+/**
  * The details of `channel`; `bestHeight` counts confirmations, `connected` the peer, and
  * `stopped` a channel whose monitor could not be stored (it never becomes usable again).
  */
@@ -60,7 +70,6 @@ export function channelDetailsOf(
   const spec = s.holderCommitment?.spec;
   const balanceMsat = spec?.toHolderMsat ?? 0n;
   const theirMsat = spec?.toCounterpartyMsat ?? 0n;
-  const ourReserveMsat = satToMsat(s.counterpartyParams?.channelReserveSat ?? 0n);
   const theirReserveMsat = satToMsat(s.holderParams.channelReserveSat);
   const pos = (v: bigint): bigint => (v > 0n ? v : 0n);
   const funding = s.funding;
@@ -78,7 +87,7 @@ export function channelDetailsOf(
     inboundScidAlias: s.theirAlias,
     channelValueSat: s.fundingValueSat,
     balanceMsat,
-    outboundCapacityMsat: pos(balanceMsat - ourReserveMsat),
+    outboundCapacityMsat: outboundCapacityMsatOf(s),
     inboundCapacityMsat: pos(theirMsat - theirReserveMsat),
     isOutbound: s.isOutbound,
     isChannelReady: ready || s.phase === ChannelPhase.ShutdownPending,

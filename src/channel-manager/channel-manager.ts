@@ -27,12 +27,12 @@
 import type { ChannelMonitor as WatchedMonitor } from '../chain/watch.js';
 import type { Invoice } from '../invoice/invoice.js';
 import type { Route, RouteParameters } from '../routing/route.js';
-import { fromHex } from '../util/bytes.js';
 import type { Channel } from './channel/channel.js';
 import type { ChannelEvent } from './channel/events.js';
 import type { SendHtlcRequest } from './channel/htlc-add.js';
 import { ChannelManagerBase, type ChannelManagerOptions } from './channel-manager-base.js';
 import { decodeManager } from './manager-codec.js';
+import { parseHex32 } from './manager-helpers.js';
 import {
   createBolt11Invoice,
   createInboundPayment,
@@ -188,7 +188,7 @@ export class ChannelManager extends ChannelManagerBase {
   /** Stops retrying a payment; `PaymentFailed` (UserAbandoned) once no part is in flight. */
   abandonPayment(paymentId: string): void {
     this.op(() => {
-      abandonPayment(this.ctx, fromHex(paymentId, 32, 'paymentId'));
+      abandonPayment(this.ctx, parseHex32(paymentId, 'paymentId'));
     });
   }
 
@@ -200,14 +200,14 @@ export class ChannelManager extends ChannelManagerBase {
   /** Settles a `PaymentClaimable` payment with its preimage; `PaymentClaimed` follows. */
   claimFunds(paymentPreimage: string): void {
     this.op(() => {
-      claimFunds(this.ctx, fromHex(paymentPreimage, 32, 'paymentPreimage'));
+      claimFunds(this.ctx, parseHex32(paymentPreimage, 'paymentPreimage'));
     });
   }
 
   /** Refuses a payment to us: every part fails back to the sender. */
   failHtlcBackwards(paymentHash: string): void {
     this.op(() => {
-      failHtlcBackwards(this.ctx, fromHex(paymentHash, 32, 'paymentHash'));
+      failHtlcBackwards(this.ctx, parseHex32(paymentHash, 'paymentHash'));
     });
   }
 

@@ -1,6 +1,6 @@
 /** Small pure helpers of the `ChannelManager`: id parsing, message ids, closure reasons. */
 import type { ClosureReason } from '../events/closure-reason.js';
-import { toHex } from '../util/bytes.js';
+import { fromHex, toHex } from '../util/bytes.js';
 import { APIMisuseError } from '../util/errors.js';
 import type { Message } from '../wire/message.js';
 import type { ClosureKind } from './channel/events.js';
@@ -22,6 +22,17 @@ export function parseNodeIdHex(value: unknown): string {
     throw new APIMisuseError('node id: expected 66 lowercase hex characters (compressed key)');
   }
   return value;
+}
+
+/**
+ * Checks a 32-byte value given as lowercase hex at the API (payment hash, preimage, payment id)
+ * and returns its bytes; `APIMisuseError` otherwise.
+ */
+export function parseHex32(value: unknown, what: string): Uint8Array {
+  if (typeof value !== 'string' || !CHANNEL_ID.test(value)) {
+    throw new APIMisuseError(`${what}: expected 64 lowercase hex characters`);
+  }
+  return fromHex(value, 32, what);
 }
 
 /** The (temporary) channel id a channel message names, lowercase hex. */

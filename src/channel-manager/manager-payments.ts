@@ -10,6 +10,7 @@ import { fromHex, toHex } from '../util/bytes.js';
 import { APIMisuseError } from '../util/errors.js';
 import { Features } from '../wire/features.js';
 import type { ManagerContext } from './manager-context.js';
+import { parseHex32 } from './manager-helpers.js';
 import { processForward } from './payments/forward.js';
 import {
   createInboundPayment as createStateless,
@@ -27,11 +28,6 @@ export const DEFAULT_MAX_TOTAL_CLTV_EXPIRY_DELTA = 1008;
 export const DEFAULT_MAX_PATH_COUNT = 10;
 /** Retries when the host gives no `Retry`: LDK's usual choice for wallets. */
 export const DEFAULT_RETRY: Retry = { type: 'Attempts', count: 3 };
-
-function hex32(value: unknown, what: string): Uint8Array {
-  if (typeof value !== 'string') throw new APIMisuseError(`${what}: expected 64 hex characters`);
-  return fromHex(value, 32, what);
-}
 
 function checkExpiry(expirySecs: number): void {
   if (!Number.isInteger(expirySecs) || expirySecs <= 0 || expirySecs > 0xffffffff) {
@@ -101,7 +97,7 @@ export function createInboundPaymentForHash(
   checkExpiry(expirySecs);
   const secret = createForHash(
     ctx.inboundKeys,
-    hex32(paymentHash, 'paymentHash'),
+    parseHex32(paymentHash, 'paymentHash'),
     {
       ...(amountMsat === undefined ? {} : { amountMsat }),
       expirySecs,
@@ -284,7 +280,7 @@ export function payInvoice(
     ...(invoice.paymentMetadata === undefined ? {} : { paymentMetadata: invoice.paymentMetadata }),
   };
   startPayment(ctx, {
-    paymentId: hex32(paymentId, 'paymentId'),
+    paymentId: parseHex32(paymentId, 'paymentId'),
     paymentHash: fromHex(invoice.paymentHash, 32),
     onionFields,
     totalMsat: amountMsat,
@@ -304,8 +300,8 @@ export function sendPayment(
   retry: Retry,
 ): void {
   startPayment(ctx, {
-    paymentId: hex32(paymentId, 'paymentId'),
-    paymentHash: hex32(paymentHash, 'paymentHash'),
+    paymentId: parseHex32(paymentId, 'paymentId'),
+    paymentHash: parseHex32(paymentHash, 'paymentHash'),
     onionFields,
     totalMsat: routeParams.finalValueMsat,
     routeParams,
@@ -324,8 +320,8 @@ export function sendPaymentWithRoute(
   let total = 0n;
   for (const p of route.paths) total += p.hops[p.hops.length - 1]?.feeMsat ?? 0n;
   startPayment(ctx, {
-    paymentId: hex32(paymentId, 'paymentId'),
-    paymentHash: hex32(paymentHash, 'paymentHash'),
+    paymentId: parseHex32(paymentId, 'paymentId'),
+    paymentHash: parseHex32(paymentHash, 'paymentHash'),
     onionFields,
     totalMsat: total,
     route,
@@ -347,10 +343,10 @@ export function sendSpontaneousPayment(
   const preimage =
     paymentPreimage === undefined
       ? ctx.keys.getSecureRandomBytes()
-      : hex32(paymentPreimage, 'paymentPreimage');
+      : parseHex32(paymentPreimage, 'paymentPreimage');
   const paymentHash = ctx.crypto.sha256(preimage);
   startPayment(ctx, {
-    paymentId: hex32(paymentId, 'paymentId'),
+    paymentId: parseHex32(paymentId, 'paymentId'),
     paymentHash,
     onionFields: {},
     keysendPreimage: preimage,

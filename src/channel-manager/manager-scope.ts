@@ -5,6 +5,7 @@
  * once at the end (`commitment_signed` batches what the call added, BOLT 2). Nested calls (a
  * host call that handles monitor events, say) flush only when the outermost one ends.
  */
+import { BLOCK_HEADER_LENGTH, decodeBlockHeader } from '../chain/block.js';
 import type { ManagerContext } from './manager-context.js';
 import type { ChannelEntry } from './manager-state.js';
 
@@ -63,12 +64,12 @@ export class OperationScope {
 }
 
 /**
- * Records a block header's time (bytes 68..71, little-endian) as our clock when the host gives
+ * Records a block header's time as our clock when the host gives
  * none; returns whether it moved forward.
  */
 export function sawHeaderTime(ctx: ManagerContext, header: Uint8Array): boolean {
-  if (header.length !== 80) return false;
-  const time = new DataView(header.buffer, header.byteOffset + 68, 4).getUint32(0, true);
+  if (header.length !== BLOCK_HEADER_LENGTH) return false;
+  const { time } = decodeBlockHeader(header);
   if (time <= ctx.payments.highestSeenTimestamp) return false;
   ctx.payments.highestSeenTimestamp = time;
   return true;

@@ -8,7 +8,7 @@
  * announcement comes with the gossip work.
  */
 import { chainHashOf } from '../../peer-manager/chain-hash.js';
-import { equalBytes, fromHex } from '../../util/bytes.js';
+import { compareBytes, equalBytes, fromHex } from '../../util/bytes.js';
 import {
   CHANNEL_UPDATE_DIRECTION,
   CHANNEL_UPDATE_DONT_FORWARD,
@@ -24,13 +24,6 @@ import type { ChannelEntry } from '../manager-state.js';
 const CHANNEL_UPDATE_TYPE = 258;
 /** Signature (64) + chain hash (32): the part of the message the signature does not cover. */
 const SIGNATURE_LENGTH = 64;
-
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    if (a[i] !== b[i]) return a[i]! - b[i]!;
-  }
-  return a.length - b.length;
-}
 
 /** The signed `channel_update` of our direction of `entry`, naming it by `shortChannelId`. */
 export function ourChannelUpdate(

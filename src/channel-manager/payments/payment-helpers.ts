@@ -6,7 +6,7 @@
 import { createFailurePacket, wrapFailurePacket } from '../../onion/failure.js';
 import type { FailureMessage } from '../../onion/failure-message.js';
 import type { FirstHop } from '../../routing/route.js';
-import { satToMsat } from '../../tx/fees.js';
+import { outboundCapacityMsatOf } from '../channel-details.js';
 import { ChannelError } from '../channel/errors.js';
 import type { SendHtlcRequest } from '../channel/htlc-add.js';
 import { ChannelPhase } from '../channel/state.js';
@@ -41,15 +41,6 @@ export function entryByChannelId(ctx: ManagerContext, channelId: string): Channe
   return ctx.entries.find((e) => e.channel.channelId === channelId);
 }
 
-/** What we may still send over a channel, in msat (our balance above the reserve the peer set). */
-export function outboundCapacityMsat(entry: ChannelEntry): bigint {
-  const s = entry.channel.state;
-  const ours = s.holderCommitment?.spec.toHolderMsat ?? 0n;
-  const reserve = satToMsat(s.counterpartyParams?.channelReserveSat ?? 0n);
-  const v = ours - reserve;
-  return v > 0n ? v : 0n;
-}
-
 /** Our usable channels as the router's first hops. */
 export function firstHops(ctx: ManagerContext): FirstHop[] {
   const hops: FirstHop[] = [];
@@ -58,7 +49,7 @@ export function firstHops(ctx: ManagerContext): FirstHop[] {
     const s = entry.channel.state;
     const scid = s.shortChannelId ?? s.ourAlias;
     if (scid === undefined) continue;
-    const capacity = outboundCapacityMsat(entry);
+    const capacity = outboundCapacityMsatOf(entry.channel.state);
     // The peer's max_htlc_value_in_flight_msat bounds what we may have offered at once (BOLT 2).
     let offered = 0n;
     for (const o of ctx.payments.outgoingHtlcs.values()) {

@@ -27,20 +27,6 @@ import type { ClaimableHtlc, InboundPayment, PendingHtlc } from './payment-state
 
 type PendingReceive = Extract<PendingHtlc, { kind: 'receive' }>;
 
-function refOf(h: ClaimableHtlc): {
-  channelId: string;
-  counterpartyNodeId: string;
-  htlcId: bigint;
-  sharedSecret: Uint8Array;
-} {
-  return {
-    channelId: h.channelId,
-    counterpartyNodeId: h.counterpartyNodeId,
-    htlcId: h.htlcId,
-    sharedSecret: h.sharedSecret,
-  };
-}
-
 /** BOLT 4: the final node's catch-all failure, with the HTLC amount and our height. */
 function unknownDetails(ctx: ManagerContext, h: ClaimableHtlc): FailureMessage {
   return {
@@ -57,7 +43,7 @@ function failHtlcs(
   failure: (h: ClaimableHtlc) => FailureMessage,
 ): void {
   for (const h of htlcs) {
-    failIncoming(ctx, refOf(h), { message: failure(h) });
+    failIncoming(ctx, h, { message: failure(h) });
     ctx.queueEvent({
       type: 'HTLCHandlingFailed',
       prevChannelId: h.channelId,
