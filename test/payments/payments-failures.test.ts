@@ -3,31 +3,15 @@ import { routeParamsForNode } from '../../src/channel-manager/manager-payments.j
 import { HTLC_FAIL_BACK_BUFFER } from '../../src/channel-manager/payments/payment-limits.js';
 import { FailureCode } from '../../src/onion/failure-codes.js';
 import { toHex } from '../../src/util/bytes.js';
-import { createNetwork, type Network, type NetNode } from '../support/node-network.js';
-import { ofType, pump } from '../support/payment-pump.js';
-
-function line(configs: Parameters<typeof createNetwork>[1] = []): {
-  net: Network;
-  a: NetNode;
-  b: NetNode;
-  c: NetNode;
-  ab: string;
-  bc: string;
-} {
-  const net = createNetwork(3, configs);
-  const [a, b, c] = [net.nodes[0]!, net.nodes[1]!, net.nodes[2]!];
-  const ab = net.openChannel(a, b, 1_000_000n);
-  const bc = net.openChannel(b, c, 1_000_000n);
-  pump(net);
-  return { net, a, b, c, ab, bc };
-}
+import { createNetwork } from '../support/node-network.js';
+import { ofType, paymentLine, pump } from '../support/payment-pump.js';
 
 const id = (n: number): string => toHex(new Uint8Array(32).fill(n));
 
 describe('payment failures, attributed to the hop that failed', () => {
   it('the forwarding hop: fee_insufficient from B, the channel avoided, then no route', () => {
     // B charges more than C's route hint says (the hint assumes the default 1000 msat).
-    const { net, a, b, c } = line([{}, { forwardingFeeBaseMsat: 5000 }, {}]);
+    const { net, a, b, c } = paymentLine([{}, { forwardingFeeBaseMsat: 5000 }, {}]);
     const inv = c.manager.createBolt11Invoice({ amountMsat: 20_000_000n, description: 'fee' });
     const paymentId = a.manager.payInvoice(inv.invoice);
     const seen = pump(net);
@@ -50,7 +34,7 @@ describe('payment failures, attributed to the hop that failed', () => {
   });
 
   it('the forwarding hop: an unknown next channel is unknown_next_peer from B', () => {
-    const { net, a, b, c } = line();
+    const { net, a, b, c } = paymentLine();
     const route = {
       paths: [
         {
@@ -84,7 +68,7 @@ describe('payment failures, attributed to the hop that failed', () => {
   });
 
   it('the payee: failHtlcBackwards refuses a claimable payment', () => {
-    const { net, a, c } = line();
+    const { net, a, c } = paymentLine();
     const inv = c.manager.createBolt11Invoice({ amountMsat: 7_000_000n, description: 'no' });
     a.manager.payInvoice(inv.invoice);
     const seen = pump(net, { hold: [c] });
@@ -100,7 +84,7 @@ describe('payment failures, attributed to the hop that failed', () => {
   });
 
   it('HTLC expiry: a claimable payment left unclaimed fails back before its deadline', () => {
-    const { net, a, b, c } = line();
+    const { net, a, b, c } = paymentLine();
     const inv = c.manager.createBolt11Invoice({ amountMsat: 3_000_000n, description: 'late' });
     a.manager.payInvoice(inv.invoice);
     const seen = pump(net, { hold: [c] });
@@ -120,7 +104,7 @@ describe('payment failures, attributed to the hop that failed', () => {
   });
 
   it('abandonPayment: no retry, PaymentFailed with UserAbandoned once the part fails', () => {
-    const { net, a, c } = line();
+    const { net, a, c } = paymentLine();
     const inv = c.manager.createBolt11Invoice({ amountMsat: 2_000_000n, description: 'x' });
     const paymentId = a.manager.payInvoice(inv.invoice);
     const seen = pump(net, { hold: [c] });

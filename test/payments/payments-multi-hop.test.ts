@@ -3,33 +3,17 @@ import { FailureCode } from '../../src/onion/failure-codes.js';
 import { routeParamsForInvoice } from '../../src/channel-manager/manager-payments.js';
 import { decodeInvoice } from '../../src/invoice/invoice.js';
 import { fromHex, toHex } from '../../src/util/bytes.js';
-import { createNetwork, type Network, type NetNode } from '../support/node-network.js';
-import { ofType, pump } from '../support/payment-pump.js';
+import { createNetwork, type NetNode } from '../support/node-network.js';
+import { ofType, paymentLine, pump } from '../support/payment-pump.js';
 
 /** A–B–C with B forwarding: channels A–B and B–C of `valueSat`. */
-function line(configs: Parameters<typeof createNetwork>[1] = []): {
-  net: Network;
-  a: NetNode;
-  b: NetNode;
-  c: NetNode;
-  ab: string;
-  bc: string;
-} {
-  const net = createNetwork(3, configs);
-  const [a, b, c] = [net.nodes[0]!, net.nodes[1]!, net.nodes[2]!];
-  const ab = net.openChannel(a, b, 1_000_000n);
-  const bc = net.openChannel(b, c, 1_000_000n);
-  pump(net);
-  return { net, a, b, c, ab, bc };
-}
-
 function balanceOf(n: NetNode, channelId: string): bigint {
   return n.manager.listChannels().find((ch) => ch.channelId === channelId)!.balanceMsat;
 }
 
 describe('payments over two hops (A–B–C, B forwards)', () => {
   it('A pays C’s invoice through B; B earns its fee; every side sees the right events', () => {
-    const { net, a, b, c, ab, bc } = line();
+    const { net, a, b, c, ab, bc } = paymentLine();
     const inv = c.manager.createBolt11Invoice({
       amountMsat: 60_000_000n,
       description: 'two hops',
@@ -84,7 +68,7 @@ describe('payments over two hops (A–B–C, B forwards)', () => {
   });
 
   it('an unknown payment hash is refused by the payee and attributed to it', () => {
-    const { net, a, c } = line();
+    const { net, a, c } = paymentLine();
     const inv = c.manager.createBolt11Invoice({ amountMsat: 5_000_000n, description: 'x' });
     // The invoice's secret with a hash the payee never issued.
     const bogusHash = toHex(new Uint8Array(32).fill(7));

@@ -1,30 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Event } from '../../src/events/event.js';
 import { decodeInvoice } from '../../src/invoice/invoice.js';
-import { createPipedNetwork, type PipedNetwork } from '../support/piped-network.js';
-
-/** Delivers, forwards and claims until quiet; returns every node's events. */
-function settle(net: PipedNetwork): Event[][] {
-  const seen: Event[][] = net.nodes.map(() => []);
-  for (let round = 0; round < 50; round++) {
-    net.deliverAll();
-    let active = false;
-    net.nodes.forEach((n, i) => {
-      const events = n.takeEvents();
-      if (events.length === 0) return;
-      active = true;
-      seen[i]!.push(...events);
-      for (const e of events) {
-        if (e.type === 'PendingHTLCsForwardable') n.manager.processPendingHtlcForwards();
-        if (e.type === 'PaymentClaimable' && e.purpose.paymentPreimage !== undefined) {
-          n.manager.claimFunds(e.purpose.paymentPreimage);
-        }
-      }
-    });
-    if (!active) return seen;
-  }
-  throw new Error('settle: events keep coming');
-}
+import { ofType, pump } from '../support/payment-pump.js';
+import { createPipedNetwork } from '../support/piped-network.js';
 
 describe('channel_update between the peers of a private channel', () => {
   it('the payee’s route hint carries the forwarding peer’s own fees, and the payment pays them', () => {
@@ -37,7 +14,7 @@ describe('channel_update between the peers of a private channel', () => {
     net.connect(b, c);
     net.openChannel(a, b, 500_000n);
     net.openChannel(b, c, 500_000n);
-    settle(net);
+    pump(net);
     const inv = c.manager.createBolt11Invoice({ amountMsat: 10_000_000n, description: 'hint' });
     const hints = decodeInvoice(inv.invoice).routeHints;
     expect(hints).toHaveLength(1);
@@ -48,9 +25,9 @@ describe('channel_update between the peers of a private channel', () => {
       cltvExpiryDelta: 80,
     });
     a.manager.payInvoice(inv.invoice);
-    const seen = settle(net);
-    expect(seen[0]!.find((e) => e.type === 'PaymentSent')).toMatchObject({ feePaidMsat: 5000n });
-    expect(seen[1]!.find((e) => e.type === 'PaymentForwarded')).toMatchObject({
+    const seen = pump(net);
+    expect(ofType(seen.get(a.nodeId)!, 'PaymentSent')[0]).toMatchObject({ feePaidMsat: 5000n });
+    expect(ofType(seen.get(b.nodeId)!, 'PaymentForwarded')[0]).toMatchObject({
       totalFeeEarnedMsat: 5000n,
     });
   });

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createNetwork, type Network, type NetNode } from '../support/node-network.js';
-import { ofType, pump } from '../support/payment-pump.js';
-
-function line(): { net: Network; a: NetNode; b: NetNode; c: NetNode } {
-  const net = createNetwork(3);
-  const [a, b, c] = [net.nodes[0]!, net.nodes[1]!, net.nodes[2]!];
-  net.openChannel(a, b, 1_000_000n);
-  net.openChannel(b, c, 1_000_000n);
-  pump(net);
-  return { net, a, b, c };
-}
+import type { Network, NetNode } from '../support/node-network.js';
+import { ofType, paymentLine, pump } from '../support/payment-pump.js';
 
 /** Restarts `n` from its manager as stored now, then reconnects it to every other node. */
 function restart(net: Network, n: NetNode): void {
@@ -25,7 +16,7 @@ function restart(net: Network, n: NetNode): void {
 
 describe('payments across restarts', () => {
   it('the payer restarts with its HTLC not yet delivered: paid once, the id stays taken', () => {
-    const { net, a, b, c } = line();
+    const { net, a, b, c } = paymentLine();
     const inv = c.manager.createBolt11Invoice({ amountMsat: 9_000_000n, description: 'r1' });
     const paymentId = a.manager.payInvoice(inv.invoice);
     // A crashes before any message left; it comes back from what it stored.
@@ -44,7 +35,7 @@ describe('payments across restarts', () => {
   });
 
   it('the forwarding node restarts with the HTLC waiting to be forwarded', () => {
-    const { net, a, b, c } = line();
+    const { net, a, b, c } = paymentLine();
     const inv = c.manager.createBolt11Invoice({ amountMsat: 8_000_000n, description: 'r2' });
     a.manager.payInvoice(inv.invoice);
     net.deliverAll();
@@ -60,7 +51,7 @@ describe('payments across restarts', () => {
   });
 
   it('the payee restarts with the payment claimable: it claims after the restart', () => {
-    const { net, a, c } = line();
+    const { net, a, c } = paymentLine();
     const inv = c.manager.createBolt11Invoice({ amountMsat: 6_000_000n, description: 'r3' });
     a.manager.payInvoice(inv.invoice);
     const seen = pump(net, { hold: [c] });
@@ -74,7 +65,7 @@ describe('payments across restarts', () => {
   });
 
   it('the payer restarts while its payment is in flight: the result arrives once', () => {
-    const { net, a, c } = line();
+    const { net, a, c } = paymentLine();
     const inv = c.manager.createBolt11Invoice({ amountMsat: 5_000_000n, description: 'r4' });
     const paymentId = a.manager.payInvoice(inv.invoice);
     const held = pump(net, { hold: [c] });

@@ -5,7 +5,9 @@
  * changes nothing; every event seen is kept per node.
  */
 import type { Event } from '../../src/events/event.js';
-import type { Network, NetNode } from './node-network.js';
+import type { UserConfig } from '../../src/channel-manager/config.js';
+import type { ChannelManager } from '../../src/channel-manager/channel-manager.js';
+import { createNetwork, type Network, type NetNode } from './node-network.js';
 
 export type EventOf<T extends Event['type']> = Extract<Event, { type: T }>;
 
@@ -13,13 +15,29 @@ export function ofType<T extends Event['type']>(events: readonly Event[], type: 
   return events.filter((e): e is EventOf<T> => e.type === type);
 }
 
-export interface PumpOptions {
+/** A node as `pump` drives it: `NetNode` (direct messages) and `PipedNode` (PeerManagers) both are. */
+export interface PumpNode {
+  readonly nodeId: string;
+  readonly manager: ChannelManager;
+  takeEvents(): Event[];
+}
+
+/** A network `pump` can run: `Network` and `PipedNetwork` both are. */
+export interface PumpNetwork<N extends PumpNode = PumpNode> {
+  readonly nodes: readonly N[];
+  deliverAll(): void;
+}
+
+export interface PumpOptions<N extends PumpNode = PumpNode> {
   /** Nodes that leave `PaymentClaimable` for the test to answer. */
-  readonly hold?: readonly NetNode[];
+  readonly hold?: readonly N[];
 }
 
 /** Pumps until quiet; returns the events each node raised meanwhile, by node id. */
-export function pump(net: Network, options: PumpOptions = {}): Map<string, Event[]> {
+export function pump<N extends PumpNode>(
+  net: PumpNetwork<N>,
+  options: PumpOptions<N> = {},
+): Map<string, Event[]> {
   const seen = new Map<string, Event[]>(net.nodes.map((n) => [n.nodeId, []]));
   for (let round = 0; round < 100; round++) {
     net.deliverAll();
@@ -41,4 +59,24 @@ export function pump(net: Network, options: PumpOptions = {}): Map<string, Event
     if (!active) return seen;
   }
   throw new Error('pump: events keep coming');
+}
+
+/**
+ * Nodes A, B and C with channels A–B and B–C of 1,000,000 sat each (B forwards), ready and
+ * quiet. `configs` are the nodes' `UserConfig`s in that order.
+ */
+export function paymentLine(configs: readonly Partial<UserConfig>[] = []): {
+  net: Network;
+  a: NetNode;
+  b: NetNode;
+  c: NetNode;
+  ab: string;
+  bc: string;
+} {
+  const net = createNetwork(3, configs);
+  const [a, b, c] = [net.nodes[0]!, net.nodes[1]!, net.nodes[2]!];
+  const ab = net.openChannel(a, b, 1_000_000n);
+  const bc = net.openChannel(b, c, 1_000_000n);
+  pump(net);
+  return { net, a, b, c, ab, bc };
 }
