@@ -13,13 +13,15 @@
  * the way BOLT 4 asks (malformed when it came with a `path_key`). Receiving over blinded paths
  * comes with offers.
  */
+import type { HtlcDestination } from '../../events/payment-events.js';
 import { FailureCode } from '../../onion/failure-codes.js';
+import type { FailureMessage } from '../../onion/failure-message.js';
 import { peelPaymentOnion } from '../../onion/payment-onion.js';
 import { toHex } from '../../util/bytes.js';
 import type { ChannelEvent } from '../channel/events.js';
 import type { ManagerContext } from '../manager-context.js';
 import type { ChannelEntry } from '../manager-state.js';
-import { failIncoming } from './payment-helpers.js';
+import { entryByScid, failIncoming } from './payment-helpers.js';
 import type { PendingHtlc } from './payment-state.js';
 
 /** How long the host should wait before `processPendingHtlcForwards` (LDK uses the same order). */
@@ -47,67 +49,58 @@ export function onHtlcReceived(ctx: ManagerContext, entry: ChannelEntry, e: Htlc
       sha256OfOnion: ctx.crypto.sha256(e.onionRoutingPacket),
     } as const;
   }
-  const malformed = (failureCode: number, sha256OfOnion: Uint8Array): void => {
+  /** Fails the HTLC back once this channel call is done, and tells the host where it was going. */
+  const reject = (
+    destination: HtlcDestination,
+    failure:
+      | { readonly malformed: number }
+      | { readonly message: FailureMessage; readonly sharedSecret: Uint8Array },
+  ): void => {
     ctx.defer(() => {
-      ctx.run(entry, () => entry.channel.failMalformedHtlc(e.htlcId, sha256OfOnion, failureCode));
-      ctx.touch(entry);
+      if ('malformed' in failure) {
+        const sha256OfOnion = ctx.crypto.sha256(e.onionRoutingPacket);
+        ctx.run(entry, () =>
+          entry.channel.failMalformedHtlc(e.htlcId, sha256OfOnion, failure.malformed),
+        );
+        ctx.touch(entry);
+      } else {
+        failIncoming(
+          ctx,
+          { channelId: e.channelId, counterpartyNodeId: nodeId, htlcId: e.htlcId, ...failure },
+          { message: failure.message },
+        );
+      }
     });
     ctx.queueEvent({
       type: 'HTLCHandlingFailed',
       prevChannelId: e.channelId,
-      failedNextDestination: { type: 'InvalidOnion' },
+      failedNextDestination: destination,
     });
   };
+  const invalidOnion = { type: 'InvalidOnion' } as const;
   if (peeled.kind === 'malformed') {
-    malformed(peeled.failureCode, peeled.sha256OfOnion);
+    reject(invalidOnion, { malformed: peeled.failureCode });
     return;
   }
-  const ref = {
-    channelId: e.channelId,
-    counterpartyNodeId: nodeId,
-    htlcId: e.htlcId,
-    sharedSecret: peeled.sharedSecret,
-  };
+  const sharedSecret = peeled.sharedSecret;
   if (peeled.kind === 'fail') {
-    const failure = peeled.failure;
-    ctx.defer(() => {
-      failIncoming(ctx, ref, { message: failure });
-    });
-    ctx.queueEvent({
-      type: 'HTLCHandlingFailed',
-      prevChannelId: e.channelId,
-      failedNextDestination: { type: 'InvalidOnion' },
-    });
+    reject(invalidOnion, { message: peeled.failure, sharedSecret });
     return;
   }
   if (peeled.kind === 'blinded-forward' || peeled.kind === 'blinded-receive') {
     if (e.pathKey !== undefined) {
-      malformed(FailureCode.invalidOnionBlinding, ctx.crypto.sha256(e.onionRoutingPacket));
+      reject(invalidOnion, { malformed: FailureCode.invalidOnionBlinding });
     } else {
-      ctx.defer(() => {
-        failIncoming(ctx, ref, {
-          message: {
-            failureCode: FailureCode.invalidOnionBlinding,
-            sha256OfOnion: ctx.crypto.sha256(e.onionRoutingPacket),
-          },
-        });
-      });
+      const sha256OfOnion = ctx.crypto.sha256(e.onionRoutingPacket);
+      const message = { failureCode: FailureCode.invalidOnionBlinding, sha256OfOnion };
+      reject(invalidOnion, { message, sharedSecret });
     }
     return;
   }
   if (e.refusal !== undefined) {
     ctx.log('info', `failing HTLC ${e.htlcId}: ${e.refusal}`, nodeId, e.channelId);
-    ctx.defer(() => {
-      failIncoming(ctx, ref, { message: { failureCode: FailureCode.temporaryChannelFailure } });
-    });
-    ctx.queueEvent({
-      type: 'HTLCHandlingFailed',
-      prevChannelId: e.channelId,
-      failedNextDestination:
-        peeled.kind === 'forward'
-          ? { type: 'UnknownNextHop', requestedForwardScid: peeled.shortChannelId }
-          : { type: 'FailedPayment', paymentHash: toHex(e.paymentHash) },
-    });
+    const message = { failureCode: FailureCode.temporaryChannelFailure };
+    reject(destinationOf(ctx, peeled, e.paymentHash), { message, sharedSecret });
     return;
   }
   let pending: PendingHtlc;
@@ -151,6 +144,24 @@ export function onHtlcReceived(ctx: ManagerContext, entry: ChannelEntry, e: Htlc
   }
   ctx.payments.pendingHtlcs.push(pending);
   signalForwardable(ctx);
+}
+
+/** Where a peeled HTLC was going, for `HTLCHandlingFailed`. */
+function destinationOf(
+  ctx: ManagerContext,
+  peeled:
+    { readonly kind: 'forward'; readonly shortChannelId: bigint } | { readonly kind: 'receive' },
+  paymentHash: Uint8Array,
+): HtlcDestination {
+  if (peeled.kind === 'receive') return { type: 'FailedPayment', paymentHash: toHex(paymentHash) };
+  const next = entryByScid(ctx, peeled.shortChannelId);
+  return next === undefined
+    ? { type: 'UnknownNextHop', requestedForwardScid: peeled.shortChannelId }
+    : {
+        type: 'NextHopChannel',
+        nodeId: next.counterpartyNodeId,
+        channelId: next.channel.channelId,
+      };
 }
 
 /** Raises `PendingHTLCsForwardable` once until `processPendingHtlcForwards` runs. */

@@ -19,7 +19,6 @@ import { RouteNotFoundError } from '../../routing/errors.js';
 import {
   pathFeeMsat,
   pathFinalValueMsat,
-  pathTotalMsat,
   type Path,
   type Route,
   type RouteParameters,
@@ -119,7 +118,8 @@ export function startPayment(ctx: ManagerContext, args: SendArgs): void {
   attempt(ctx, payment);
 }
 
-function inflight(payment: OutboundPayment): bigint {
+/** What the parts not failed deliver: in flight, or already fulfilled. */
+function committedMsat(payment: OutboundPayment): bigint {
   let total = 0n;
   for (const p of payment.parts) if (p.status !== 'failed') total += p.finalValueMsat;
   return total;
@@ -178,7 +178,7 @@ function settleIfDone(ctx: ManagerContext, payment: OutboundPayment): void {
 function attempt(ctx: ManagerContext, payment: OutboundPayment): void {
   if (payment.status !== OutboundStatus.Pending || payment.routeParams === undefined) return;
   for (let guard = 0; guard < 64; guard++) {
-    const remaining = payment.totalMsat - inflight(payment);
+    const remaining = payment.totalMsat - committedMsat(payment);
     if (remaining <= 0n) return;
     if (expired(ctx, payment)) {
       abandon(ctx, payment, 'PaymentExpired');
@@ -340,7 +340,6 @@ function sendPath(ctx: ManagerContext, payment: OutboundPayment, path: Path): bo
   if (entry === undefined) return refuse('no usable channel to the first hop');
   const { hops, firstAmountMsat, firstCltv } = onionHops(ctx, payment, path);
   if (firstCltv >= MAX_CLTV_EXPIRY) return refuse('cltv_expiry out of range');
-  if (firstAmountMsat !== pathTotalMsat(path)) return refuse('inconsistent path amounts');
   let sessionKey = ctx.keys.getSecureRandomBytes();
   while (!ctx.crypto.isValidSecretKey(sessionKey)) sessionKey = ctx.keys.getSecureRandomBytes();
   let onion;
