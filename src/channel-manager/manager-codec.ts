@@ -42,6 +42,8 @@ export interface StoredClosed {
   readonly channelId: string;
   readonly counterpartyNodeId: string;
   readonly fundingOutpoint: OutPoint;
+  /** Appended later: absent in managers written before. */
+  readonly nextMonitorUpdateId: bigint | undefined;
 }
 
 export interface StoredManager {
@@ -113,14 +115,12 @@ export function encodeManager(m: StoredManager): Uint8Array {
     record(T_CHANNEL, v.finish());
   }
   for (const c of m.closed) {
-    record(
-      T_CLOSED,
-      new WireWriter(101)
-        .bytes(fromHex(c.channelId, 32))
-        .bytes(fromHex(c.counterpartyNodeId, 33))
-        .bytes(encodeOutPoint(c.fundingOutpoint))
-        .finish(),
-    );
+    const v = new WireWriter(109)
+      .bytes(fromHex(c.channelId, 32))
+      .bytes(fromHex(c.counterpartyNodeId, 33))
+      .bytes(encodeOutPoint(c.fundingOutpoint));
+    if (c.nextMonitorUpdateId !== undefined) v.u64(c.nextMonitorUpdateId);
+    record(T_CLOSED, v.finish());
   }
   for (const e of m.pendingEvents) record(T_EVENT, encodeEvent(e));
   if (m.payments !== undefined) record(T_PAYMENTS, m.payments);
@@ -186,6 +186,7 @@ export function decodeManager(bytes: Uint8Array): StoredManager {
           channelId: toHex(v.bytes(32)),
           counterpartyNodeId: toHex(v.bytes(33)),
           fundingOutpoint: decodeOutPoint(v.bytes(36)),
+          nextMonitorUpdateId: v.remaining() > 0 ? v.u64('next monitor update id') : undefined,
         });
         break;
       case T_EVENT:

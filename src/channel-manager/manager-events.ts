@@ -216,6 +216,7 @@ function onClosed(ctx: ManagerContext, entry: ChannelEntry, kind: ClosureKind, t
       channelIdBytes: state.channelId.slice(),
       counterpartyNodeId: entry.counterpartyNodeId,
       fundingOutpoint: entry.fundingOutpoint,
+      nextMonitorUpdateId: state.nextMonitorUpdateId,
     });
   }
   ctx.queueEvent({

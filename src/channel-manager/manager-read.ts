@@ -80,6 +80,8 @@ export function restoreChannels(
       channelIdBytes: channel.state.channelId.slice(),
       counterpartyNodeId: c.counterpartyNodeId,
       fundingOutpoint: outpoint,
+      // After the force-close update below.
+      nextMonitorUpdateId: latest + 2n,
     });
     const forceClosed: ChannelForceClosedStep = {
       type: 'ChannelForceClosed',

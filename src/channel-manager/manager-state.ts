@@ -65,6 +65,12 @@ export interface ClosedChannel {
   readonly channelIdBytes: Uint8Array;
   readonly counterpartyNodeId: string;
   readonly fundingOutpoint: OutPoint;
+  /**
+   * The id the channel's next monitor update takes: a preimage learnt after the close (a claim
+   * or a forward settling) still goes to the monitor, which claims the HTLC on chain with it.
+   * Unknown for managers stored before it was kept.
+   */
+  nextMonitorUpdateId: bigint | undefined;
 }
 
 /** What `ChannelManager.read` restored. */

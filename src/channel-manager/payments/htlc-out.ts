@@ -8,7 +8,7 @@
 import type { ChannelEvent } from '../channel/events.js';
 import type { ManagerContext } from '../manager-context.js';
 import type { ChannelEntry } from '../manager-state.js';
-import { entryByChannelId, failIncoming } from './payment-helpers.js';
+import { entryByChannelId, failIncoming, preimageToClosedChannel } from './payment-helpers.js';
 import { outgoingKey } from './payment-state.js';
 import { onOutboundFailed, onOutboundFulfilled } from './send.js';
 
@@ -38,7 +38,8 @@ export function onHtlcFulfilled(ctx: ManagerContext, entry: ChannelEntry, e: Htl
   ctx.defer(() => {
     const prev = entryByChannelId(ctx, source.prevChannelId);
     if (prev === undefined) {
-      ctx.log('warn', `forward fulfilled but channel ${source.prevChannelId} is closed`);
+      // The incoming channel went to chain: its monitor claims the HTLC there.
+      preimageToClosedChannel(ctx, source.prevChannelId, preimage);
     } else {
       ctx.run(prev, () => prev.channel.claimHtlc(source.prevHtlcId, preimage));
       ctx.touch(prev);

@@ -3,6 +3,8 @@
  * our usable channels as first hops for the router, the clock, and failing an incoming HTLC back
  * with a BOLT 4 failure.
  */
+import type { PaymentPreimageStep } from '../../chain/channel-monitor-update-steps.js';
+import { ChannelMonitorUpdateStatus } from '../../chain/watch.js';
 import { createFailurePacket, wrapFailurePacket } from '../../onion/failure.js';
 import type { FailureMessage } from '../../onion/failure-message.js';
 import type { FirstHop } from '../../routing/route.js';
@@ -123,4 +125,38 @@ export function trySendHtlc(
   ctx.absorb(entry, result.output);
   ctx.touch(entry);
   return { htlcId: result.htlcId };
+}
+
+/**
+ * Hands `paymentPreimage` to the monitor of a channel that already went to chain, so it claims
+ * the HTLC there (the channel itself can no longer fulfil it). Returns false, after logging, when
+ * the channel is unknown or its next update id was not kept.
+ */
+export function preimageToClosedChannel(
+  ctx: ManagerContext,
+  channelId: string,
+  paymentPreimage: Uint8Array,
+): boolean {
+  const closed = ctx.closed.get(channelId);
+  const updateId = closed?.nextMonitorUpdateId;
+  if (closed === undefined || updateId === undefined) {
+    ctx.log('error', `no monitor to hand a preimage to for channel ${channelId}`);
+    return false;
+  }
+  const step: PaymentPreimageStep = {
+    type: 'PaymentPreimage',
+    paymentPreimage: paymentPreimage.slice(),
+  };
+  const status = ctx.watch.updateChannel(closed.fundingOutpoint, {
+    updateId,
+    channelId,
+    steps: [step],
+  });
+  closed.nextMonitorUpdateId = updateId + 1n;
+  ctx.markDirty();
+  if (status === ChannelMonitorUpdateStatus.UnrecoverableError) {
+    ctx.log('error', `the monitor of channel ${channelId} refused a preimage`);
+    return false;
+  }
+  return true;
 }

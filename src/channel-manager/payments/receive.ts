@@ -16,7 +16,7 @@ import { APIMisuseError } from '../../util/errors.js';
 import type { PaymentPurpose } from '../../events/payment-events.js';
 import type { ManagerContext } from '../manager-context.js';
 import { verifyInboundPayment } from './inbound-payment.js';
-import { entryByChannelId, failIncoming } from './payment-helpers.js';
+import { entryByChannelId, failIncoming, preimageToClosedChannel } from './payment-helpers.js';
 import {
   FINAL_CLTV_TOLERANCE,
   HTLC_FAIL_BACK_BUFFER,
@@ -200,8 +200,8 @@ export function claimFunds(ctx: ManagerContext, paymentPreimage: Uint8Array): vo
   for (const h of payment.htlcs) {
     const entry = entryByChannelId(ctx, h.channelId);
     if (entry === undefined) {
-      // The channel went to chain: its monitor claims the HTLC once it has the preimage.
-      ctx.log('warn', `claimFunds: channel ${h.channelId} is closed`, h.counterpartyNodeId);
+      // The channel went to chain: its monitor claims the HTLC there with the preimage.
+      preimageToClosedChannel(ctx, h.channelId, paymentPreimage);
       continue;
     }
     ctx.run(entry, () => entry.channel.claimHtlc(h.htlcId, paymentPreimage));
