@@ -393,6 +393,7 @@ export class ChannelManagerBase
         shutdownInitiatedLocally: e.shutdownInitiatedLocally,
         closeReason: e.closeReason,
         createdAtHeight: e.createdAtHeight,
+        counterpartyForwarding: e.counterpartyForwarding,
       })),
       closed: [...this.ctx.closed.values()],
       pendingEvents: this.#pendingEvents,

@@ -19,6 +19,7 @@ import { fromHex, toHex } from '../util/bytes.js';
 import { DecodeError } from '../util/errors.js';
 import { WireReader } from '../wire/reader.js';
 import { WireWriter } from '../wire/writer.js';
+import type { CounterpartyForwarding } from './manager-state.js';
 
 export const MANAGER_SERIALIZATION_VERSION = 1;
 
@@ -36,6 +37,8 @@ export interface StoredChannel {
   readonly closeReason: ClosureReason | undefined;
   /** Absent from bytes written before it existed: the reader counts from its best block. */
   readonly createdAtHeight: number | undefined;
+  /** The peer's fees for the channel, from its `channel_update` (appended later). */
+  readonly counterpartyForwarding?: CounterpartyForwarding | undefined;
 }
 
 export interface StoredClosed {
@@ -111,7 +114,21 @@ export function encodeManager(m: StoredManager): Uint8Array {
     // Later fields are appended; a reader of older bytes finds none and takes the defaults.
     v.u8(c.shutdownInitiatedLocally ? 1 : 0);
     optional(v, c.closeReason === undefined ? undefined : encodeClosureReason(c.closeReason));
-    if (c.createdAtHeight !== undefined) v.u32(c.createdAtHeight);
+    if (c.createdAtHeight !== undefined) {
+      v.u32(c.createdAtHeight);
+      const f = c.counterpartyForwarding;
+      optional(
+        v,
+        f === undefined
+          ? undefined
+          : new WireWriter(14)
+              .u32(f.feeBaseMsat)
+              .u32(f.feeProportionalMillionths)
+              .u16(f.cltvExpiryDelta)
+              .u32(f.timestamp)
+              .finish(),
+      );
+    }
     record(T_CHANNEL, v.finish());
   }
   for (const c of m.closed) {
@@ -168,6 +185,17 @@ export function decodeManager(bytes: Uint8Array): StoredManager {
           closeReason = reason === undefined ? undefined : decodeClosureReason(reason);
         }
         const createdAtHeight = v.remaining() > 0 ? v.u32('creation height') : undefined;
+        const forwarding = v.remaining() > 0 ? readOptional(v, 'peer forwarding') : undefined;
+        let counterpartyForwarding: CounterpartyForwarding | undefined;
+        if (forwarding !== undefined) {
+          const f = new WireReader(forwarding);
+          counterpartyForwarding = {
+            feeBaseMsat: f.u32('fee base'),
+            feeProportionalMillionths: f.u32('fee proportional'),
+            cltvExpiryDelta: f.u16('cltv delta'),
+            timestamp: f.u32('timestamp'),
+          };
+        }
         channels.push({
           counterpartyNodeId,
           temporaryChannelId,
@@ -178,6 +206,7 @@ export function decodeManager(bytes: Uint8Array): StoredManager {
           shutdownInitiatedLocally,
           closeReason,
           createdAtHeight,
+          counterpartyForwarding,
         });
         break;
       }

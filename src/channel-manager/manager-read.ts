@@ -59,6 +59,9 @@ export function restoreChannels(
       closeReason: c.closeReason,
       shutdownInitiatedLocally: c.shutdownInitiatedLocally,
       createdAtHeight: c.createdAtHeight ?? stored.bestBlock.height,
+      ...(c.counterpartyForwarding === undefined
+        ? {}
+        : { counterpartyForwarding: c.counterpartyForwarding }),
     };
     const outpoint = c.fundingOutpoint;
     if (outpoint === undefined) {

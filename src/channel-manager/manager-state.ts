@@ -45,7 +45,7 @@ export interface ChannelEntry {
   readonly createdAtHeight: number;
   /**
    * The fees and CLTV delta the peer charges to forward to us over this channel, from the
-   * `channel_update` it sent for it (kept in memory: a peer sends it again after reconnecting).
+   * `channel_update` it sent for it; stored with the manager.
    */
   counterpartyForwarding?: CounterpartyForwarding;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { decodeManager } from '../../src/channel-manager/manager-codec.js';
 import { decodeInvoice } from '../../src/invoice/invoice.js';
 import { ofType, pump } from '../support/payment-pump.js';
 import { createPipedNetwork } from '../support/piped-network.js';
@@ -24,6 +25,9 @@ describe('channel_update between the peers of a private channel', () => {
       feeProportionalMillionths: 0,
       cltvExpiryDelta: 80,
     });
+    // The peer's fees are stored with the manager, so a restart keeps them.
+    const stored = decodeManager(c.manager.serialize()).channels[0]!;
+    expect(stored.counterpartyForwarding).toMatchObject({ feeBaseMsat: 5000, cltvExpiryDelta: 80 });
     a.manager.payInvoice(inv.invoice);
     const seen = pump(net);
     expect(ofType(seen.get(a.nodeId)!, 'PaymentSent')[0]).toMatchObject({ feePaidMsat: 5000n });

@@ -119,6 +119,7 @@ export function peerChannelUpdate(
     ctx.log('warn', 'channel_update with a bad signature ignored', nodeId);
     return;
   }
+  ctx.markDirty();
   entry.counterpartyForwarding = {
     feeBaseMsat: message.feeBaseMsat,
     feeProportionalMillionths: message.feeProportionalMillionths,
